@@ -1,0 +1,25 @@
+/**
+ * Browser-safe data API: IDX reading/writing, dataset types and validation,
+ * shuffling and batching. Node/Deno-only loaders live in `./node.js`.
+ */
+
+export {
+  IdxFormatError,
+  DataSourceError,
+  parseIdx,
+  encodeIdx,
+  readBytes,
+  readIdx,
+  gzipBytes,
+  gunzipBytes,
+  isGzip,
+  idxDtypeSize,
+  describeSource,
+} from './idx.js';
+export type { IdxArray, IdxDtype, IdxData, ByteSource } from './idx.js';
+
+export { datasetFromIdx, datasetFromIdxBytes, subset, takeFirst, classCounts } from './dataset.js';
+export type { ImageDataset, DatasetSplits, DatasetFromIdxOptions } from './dataset.js';
+
+export { splitmix32, createRng, epochSeed, shuffledOrder, batchIndices, gatherBatch } from './batches.js';
+export type { Rng, Batch } from './batches.js';

@@ -1,0 +1,180 @@
+/**
+ * One entry point for a WebGPU device in every runtime.
+ *
+ * - Browser and Deno: `navigator.gpu`.
+ * - Node: Dawn's `webgpu` package. On Linux without a hardware adapter it
+ *   looks for SwiftShader's Vulkan ICD (Debian's `chromium` ships one) and
+ *   retries with VK_ICD_FILENAMES pointing at it, saying so.
+ *
+ * Only features the engine uses are requested: 'timestamp-query' (per-kernel
+ * profiles) and 'subgroups', each only where the adapter has it.
+ */
+export type Runtime = 'node' | 'deno' | 'browser';
+
+export interface DeviceOptions {
+  powerPreference?: GPUPowerPreference;
+  /**
+   * Node only: turn off Dawn's bounds-check robustness (about 4× faster kernels
+   * on SwiftShader). For trusted runs only; ignored elsewhere.
+   */
+  disableRobustness?: boolean;
+  /** 'auto' (default): software adapter only when no hardware one exists; 'force': software only; 'never' */
+  software?: 'auto' | 'force' | 'never';
+  /** where notices go (default: console.error) */
+  log?: (message: string) => void;
+}
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  software: boolean;
+}
+
+export interface WebspikeDevice {
+  readonly device: GPUDevice;
+  readonly runtime: Runtime;
+  readonly adapter: AdapterSummary;
+  readonly limits: GPUSupportedLimits;
+  readonly features: { timestampQuery: boolean; subgroups: boolean };
+  /** resolves when the device is lost; `reason` is 'destroyed' after destroy() */
+  readonly lost: Promise<GPUDeviceLostInfo>;
+  destroy(): void;
+}
+
+/** Paths where a SwiftShader Vulkan ICD is commonly installed. */
+export const SWIFTSHADER_ICD_PATHS = [
+  '/usr/lib/chromium/vk_swiftshader_icd.json',
+  '/usr/lib/chromium-browser/vk_swiftshader_icd.json',
+  '/opt/google/chrome/vk_swiftshader_icd.json',
+  '/usr/share/vulkan/icd.d/vk_swiftshader_icd.json',
+];
+
+export function detectRuntime(): Runtime {
+  const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } }; window?: unknown };
+  if (g.Deno) return 'deno';
+  if (g.process?.versions?.node && typeof g.window === 'undefined') return 'node';
+  return 'browser';
+}
+
+function summarize(adapter: GPUAdapter): AdapterSummary {
+  const info = adapter.info;
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    software: fallback || /swiftshader|llvmpipe|lavapipe|software|warp/.test(text),
+  };
+}
+
+interface Found { gpu: GPU; adapter: GPUAdapter; tried: string[] }
+
+async function nodeAdapter(opts: DeviceOptions, log: (m: string) => void): Promise<Found> {
+  let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
+  try {
+    mod = (await import('webgpu')) as unknown as typeof mod;
+  } catch (err) {
+    throw new Error(`webspike: cannot load Dawn's Node binding (the 'webgpu' package): ${(err as Error).message}`);
+  }
+  // GPUBufferUsage, GPUShaderStage, … as globals, as in a browser.
+  for (const [k, v] of Object.entries(mod.globals)) {
+    if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+  }
+  const flags = opts.disableRobustness ? ['enable-dawn-features=disable_robustness'] : [];
+  const tried: string[] = [];
+  const fs = await import('node:fs');
+  const env = process.env;
+  const attempt = async (what: string): Promise<Found | null> => {
+    const gpu = mod.create(flags);
+    const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference });
+    tried.push(`${what}: ${adapter ? 'adapter found' : 'no adapter'}`);
+    return adapter ? { gpu, adapter, tried } : null;
+  };
+  const software = opts.software ?? 'auto';
+  if (software !== 'force' || env.VK_ICD_FILENAMES) {
+    const found = await attempt(`Dawn default adapters${env.VK_ICD_FILENAMES ? ` (VK_ICD_FILENAMES=${env.VK_ICD_FILENAMES})` : ''}`);
+    if (found) return found;
+  }
+  if (software !== 'never' && process.platform === 'linux' && !env.VK_ICD_FILENAMES) {
+    const icd = SWIFTSHADER_ICD_PATHS.find((p) => fs.existsSync(p));
+    if (icd) {
+      env.VK_ICD_FILENAMES = icd;
+      const found = await attempt(`SwiftShader Vulkan ICD ${icd}`);
+      if (found) {
+        log(`webspike: no hardware GPU adapter found; using the software adapter SwiftShader (Vulkan ICD ${icd}). Expect it to be tens of times slower than a GPU.`);
+        return found;
+      }
+    } else {
+      tried.push(`SwiftShader Vulkan ICD: none of ${SWIFTSHADER_ICD_PATHS.join(', ')} exists (apt-get install chromium provides one)`);
+    }
+  }
+  throw new Error(`webspike: no WebGPU adapter. Tried: ${tried.join('; ')}.`);
+}
+
+async function navigatorAdapter(runtime: Runtime, opts: DeviceOptions): Promise<Found> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (!nav?.gpu) {
+    throw new Error(
+      runtime === 'deno'
+        ? 'webspike: navigator.gpu is missing in Deno (needs Deno ≥ 1.39 with WebGPU; run with --unstable-webgpu on older versions).'
+        : 'webspike: this browser has no WebGPU (navigator.gpu is undefined). Use Chrome/Edge ≥ 113, or enable chrome://flags/#enable-unsafe-webgpu, and serve the page over https or localhost.',
+    );
+  }
+  const adapter = await nav.gpu.requestAdapter({ powerPreference: opts.powerPreference });
+  if (!adapter) throw new Error('webspike: navigator.gpu.requestAdapter() returned no adapter (WebGPU is disabled or the GPU is blocklisted; in Chrome check chrome://gpu).');
+  return { gpu: nav.gpu, adapter, tried: ['navigator.gpu'] };
+}
+
+/** Acquire an adapter and device. Call `destroy()` when done (Node keeps the process alive otherwise). */
+export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeDevice> {
+  const runtime = detectRuntime();
+  const log = opts.log ?? ((m: string) => console.error(m));
+  let found: Found | null = runtime === 'node' ? await nodeAdapter(opts, log) : await navigatorAdapter(runtime, opts);
+  const { adapter } = found;
+  const summary = summarize(adapter);
+  const wanted: GPUFeatureName[] = [];
+  const timestampQuery = adapter.features.has('timestamp-query');
+  const subgroups = adapter.features.has('subgroups' as GPUFeatureName);
+  if (timestampQuery) wanted.push('timestamp-query');
+  if (subgroups) wanted.push('subgroups' as GPUFeatureName);
+  const al = adapter.limits;
+  const device = await adapter.requestDevice({
+    label: 'webspike',
+    requiredFeatures: wanted,
+    requiredLimits: {
+      maxStorageBufferBindingSize: al.maxStorageBufferBindingSize,
+      maxBufferSize: al.maxBufferSize,
+      maxStorageBuffersPerShaderStage: al.maxStorageBuffersPerShaderStage,
+      maxComputeWorkgroupsPerDimension: al.maxComputeWorkgroupsPerDimension,
+    },
+  });
+  let destroyed = false;
+  const lost = device.lost;
+  void lost.then((info) => {
+    if (!destroyed && info.reason !== 'destroyed') log(`webspike: GPU device lost (${info.reason}): ${info.message}`);
+  });
+  return {
+    device,
+    runtime,
+    adapter: summary,
+    limits: device.limits,
+    features: { timestampQuery, subgroups },
+    lost,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      device.destroy();
+      found = null; // drop the Dawn instance so Node can exit
+    },
+  };
+}
+
+export function describeDevice(d: WebspikeDevice): string {
+  const a = d.adapter;
+  const name = [a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' / ');
+  return `${name}${a.software ? ' (software adapter)' : ''} on ${d.runtime}`;
+}

@@ -1,0 +1,176 @@
+/**
+ * Surrogate-gradient BPTT for the canonical discrete LIF (Neftci et al. 2019,
+ * Box 2 eq. 7 with σ′ in place of Θ′; DESIGN.md).
+ *
+ * Forward, per hidden layer l (time-major [T][B][N] buffers):
+ *   drive_l = S_{l−1} · W_lᵀ                      linear/matmul over all T·B rows
+ *   (U_l, S_l) = LIF scan of drive_l              neurons/lif-forward, or one
+ *                                                 neurons/lif-recurrent-step per n
+ * readout: drive_o = S_L·W_oᵀ, y = neurons/readout-forward; loss/cross-entropy.
+ * Backward (reverse order):
+ *   dL/d drive_o = readout-backward(dL/dy);  dW_o = dL/d drive_oᵀ · S_L;  gS_L = dL/d drive_o · W_o
+ *   dL/d drive_l = LIF reverse scan(gS_l);    dW_l = dL/d drive_lᵀ · S_{l−1}
+ *   dV_l = dL/d drive_lᵀ · S_l;               gS_{l−1} = dL/d drive_l · W_l
+ * drive[n] enters I[n+1], so dL/d drive[n] = dL/dI[n+1]; weight gradients sum
+ * over all (n, b) at equal n, which is what the T·B-row matmuls compute.
+ * Stored for backward: U and S of every hidden layer (2·T·B·N floats), readout y.
+ * The drive buffers are reused for dL/d drive.
+ */
+import { storageBuffer } from '../gpu/buffers.js';
+import { stepIndex, type Dispatch } from '../../kernels/kernel.js';
+import { matmul } from '../../kernels/linear/matmul.js';
+import { lifForward } from '../../kernels/neurons/lif-forward.js';
+import { lifBackward } from '../../kernels/neurons/lif-backward.js';
+import { lifRecurrentForward } from '../../kernels/neurons/lif-recurrent-step.js';
+import { lifRecurrentBackward } from '../../kernels/neurons/lif-recurrent-backward-step.js';
+import { readoutBackward, readoutForward } from '../../kernels/neurons/readout.js';
+import { crossEntropy } from '../../kernels/loss/cross-entropy.js';
+import type { GpuNetwork } from '../layers/network.js';
+import type { BatchShape, GradientMethod, MethodRun, StoredState } from './method.js';
+
+type Encodable = Dispatch & { clear?(enc: GPUCommandEncoder): void };
+
+function runAll(encoder: GPUCommandEncoder, label: string, list: Encodable[]): void {
+  for (const d of list) d.clear?.(encoder);
+  const pass = encoder.beginComputePass({ label });
+  for (const d of list) d.encode(pass);
+  pass.end();
+}
+
+export interface BpttOptions {
+  /** also compute dL/d input spikes into `inputGrad` (for gradient inspection) */
+  inputGradient?: boolean;
+}
+
+export function bptt(options: BpttOptions = {}): GradientMethod {
+  const method: GradientMethod = {
+    name: 'bptt',
+    description: 'surrogate-gradient backpropagation through time (discrete LIF)',
+    exact: false,
+    inputKind: 'dense-steps',
+    bind(net: GpuNetwork, shape: BatchShape): MethodRun {
+      return bindBptt(method, net, shape, options);
+    },
+  };
+  return method;
+}
+
+function checkShape(shape: BatchShape): void {
+  for (const [k, v] of Object.entries(shape)) {
+    if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`batch shape ${k} must be a positive integer, got ${v}`);
+  }
+}
+
+function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, options: BpttOptions): MethodRun & { inputGrad?: GPUBuffer } {
+  checkShape(shape);
+  const { device, spec } = net;
+  const { batch: B, steps: T } = shape;
+  const p = spec.neuron;
+  const rows = T * B;
+  const owned: GPUBuffer[] = [];
+  const stored: { name: string; bytes: number }[] = [];
+  const buf = (label: string, floats: number, keep = false) => {
+    const b = storageBuffer(device, label, floats * 4);
+    owned.push(b);
+    if (keep) stored.push({ name: label, bytes: floats * 4 });
+    return b;
+  };
+  const input = buf('bptt/input-spikes', rows * spec.inputs, true);
+  const labels = buf('bptt/labels', B);
+  const metrics = buf('bptt/metrics', 4);
+  const sampleStats = buf('bptt/sample-stats', 2 * B);
+  const observables = new Map<string, { buffer: GPUBuffer; shape: readonly number[] }>();
+
+  const needsSteps = spec.hidden.some((h) => h.recurrent);
+  const steps = needsSteps ? stepIndex(device, T, 'bptt') : undefined;
+  if (steps) owned.push(steps.buffer);
+
+  const layers = spec.hidden.map((h, l) => {
+    const N = h.size;
+    const layer = {
+      size: N,
+      membrane: buf(`bptt/hidden.${l}/membrane`, rows * N, true),
+      spikes: buf(`bptt/hidden.${l}/spikes`, rows * N, true),
+      drive: buf(`bptt/hidden.${l}/drive`, rows * N),
+      gradSpikes: buf(`bptt/hidden.${l}/grad-spikes`, rows * N),
+      scratch: h.recurrent ? buf(`bptt/hidden.${l}/scratch`, B * N) : undefined,
+    };
+    observables.set(`hidden.${l}.membrane`, { buffer: layer.membrane, shape: [T, B, N] });
+    observables.set(`hidden.${l}.spikes`, { buffer: layer.spikes, shape: [T, B, N] });
+    return layer;
+  });
+  const O = spec.outputs;
+  const last = layers[layers.length - 1];
+  const readoutDrive = buf('bptt/readout/drive', rows * O);
+  const voltage = buf('bptt/readout/voltage', rows * O, true);
+  const gradVoltage = buf('bptt/readout/grad-voltage', rows * O);
+  observables.set('readout.voltage', { buffer: voltage, shape: [T, B, O] });
+  const inputGrad = options.inputGradient ? buf('bptt/input-grad', rows * spec.inputs) : undefined;
+
+  // ---- forward dispatches
+  const forward: Encodable[] = [];
+  const backward: Encodable[] = [];
+  let prevSpikes = input;
+  let prevSize = spec.inputs;
+  layers.forEach((layer, l) => {
+    const param = net.hidden[l];
+    forward.push(matmul(device, { a: prevSpikes, b: param.w.weights, c: layer.drive, m: rows, n: layer.size, k: prevSize, transB: true }));
+    if (param.v) {
+      forward.push(lifRecurrentForward(device, {
+        drive: layer.drive, recurrent: param.v.weights, membrane: layer.membrane, spikes: layer.spikes,
+        synCurrent: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p, stepIndex: steps!,
+      }));
+    } else {
+      forward.push(lifForward(device, { drive: layer.drive, membrane: layer.membrane, spikes: layer.spikes, steps: T, batch: B, neurons: layer.size, params: p }));
+    }
+    prevSpikes = layer.spikes;
+    prevSize = layer.size;
+  });
+  forward.push(matmul(device, { a: last.spikes, b: net.readout.weights, c: readoutDrive, m: rows, n: O, k: last.size, transB: true }));
+  const ro = { steps: T, batch: B, outputs: O, alpha: p.alpha, beta: p.beta };
+  forward.push(readoutForward(device, { ...ro, drive: readoutDrive, voltage }));
+  const loss = crossEntropy(device, { voltage, labels, gradVoltage, sampleStats, metrics, steps: T, batch: B, outputs: O, reduce: spec.readoutReduce });
+  forward.push(loss.loss, loss.accumulate);
+
+  // ---- backward dispatches
+  backward.push(readoutBackward(device, { ...ro, gradVoltage, gradDrive: readoutDrive }));
+  backward.push(matmul(device, { a: readoutDrive, b: last.spikes, c: net.readout.grad, m: O, n: last.size, k: rows, transA: true }));
+  backward.push(matmul(device, { a: readoutDrive, b: net.readout.weights, c: last.gradSpikes, m: rows, n: last.size, k: O }));
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const layer = layers[l];
+    const param = net.hidden[l];
+    const below = l > 0 ? layers[l - 1] : undefined;
+    const belowSpikes = below ? below.spikes : input;
+    const belowSize = below ? below.size : spec.inputs;
+    if (param.v) {
+      backward.push(lifRecurrentBackward(device, {
+        membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, recurrent: param.v.weights,
+        gradDrive: layer.drive, gradMembrane: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p,
+        surrogate: spec.surrogate, stepIndex: steps!,
+      }));
+      backward.push(matmul(device, { a: layer.drive, b: layer.spikes, c: param.v.grad, m: layer.size, n: layer.size, k: rows, transA: true }));
+    } else {
+      backward.push(lifBackward(device, {
+        membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, gradDrive: layer.drive,
+        steps: T, batch: B, neurons: layer.size, params: p, surrogate: spec.surrogate,
+      }));
+    }
+    backward.push(matmul(device, { a: layer.drive, b: belowSpikes, c: param.w.grad, m: layer.size, n: belowSize, k: rows, transA: true }));
+    const target = below ? below.gradSpikes : inputGrad;
+    if (target) backward.push(matmul(device, { a: layer.drive, b: param.w.weights, c: target, m: rows, n: belowSize, k: layer.size }));
+  }
+
+  const totalBytes = stored.reduce((s, x) => s + x.bytes, 0);
+  return {
+    method, shape, inputKind: 'dense-steps', input, labels, metrics, sampleStats, observables, inputGrad,
+    setValid: (v) => loss.setValid(v),
+    encodeForward: (enc) => runAll(enc, 'bptt/forward', forward),
+    encodeBackward: (enc) => runAll(enc, 'bptt/backward', backward),
+    stored: (): StoredState => ({ buffers: stored, totalBytes }),
+    destroy() {
+      for (const d of [...forward, ...backward]) d.destroy();
+      loss.destroy();
+      for (const b of owned) b.destroy();
+    },
+  };
+}

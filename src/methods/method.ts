@@ -1,0 +1,64 @@
+/**
+ * The one interface every gradient method implements: surrogate BPTT here;
+ * eligibility traces / RTRL, EventProp, exact forward propagation, alpha-synapse
+ * spike-time gradients and the smoothed gate plug in the same way.
+ *
+ * A method is bound to a network and a batch shape once (`bind`), which
+ * allocates its activations and records its dispatches; each training step then
+ * only records commands: `encodeForward` (network + loss, accumulating metrics)
+ * and `encodeBackward` (overwrites every parameter's gradient buffer with
+ * dL/dθ of the batch-mean loss). The optimizer reads those gradient buffers.
+ */
+import type { GpuNetwork } from '../layers/network.js';
+
+/**
+ * What drives the input layer:
+ * - 'dense-steps': f32 spikes [T][B][N_in] on the time grid (discrete-time methods);
+ * - 'spike-times': per-input spike times (event-exact methods; times in ms, NaN = none).
+ */
+export type InputKind = 'dense-steps' | 'spike-times';
+
+export interface BatchShape {
+  readonly batch: number;
+  /** time steps T (discrete methods) or grid steps of the hybrid scan (event methods) */
+  readonly steps: number;
+}
+
+/** What a method keeps for its backward pass, for memory accounting and comparisons. */
+export interface StoredState {
+  /** named buffers and their sizes in bytes */
+  readonly buffers: readonly { name: string; bytes: number }[];
+  readonly totalBytes: number;
+}
+
+export interface MethodRun {
+  readonly method: GradientMethod;
+  readonly shape: BatchShape;
+  readonly inputKind: InputKind;
+  /** written by an encoder kernel or uploaded by the caller */
+  readonly input: GPUBuffer;
+  /** [B] u32 class labels */
+  readonly labels: GPUBuffer;
+  /** [4] f32 running (Σ loss, Σ correct, samples, batches) */
+  readonly metrics: GPUBuffer;
+  /** [B][2] f32 per-sample (loss, correct) of the last forward pass */
+  readonly sampleStats: GPUBuffer;
+  /** number of real samples in the next batch (≤ batch; the rest is padding) */
+  setValid(valid: number): void;
+  encodeForward(encoder: GPUCommandEncoder): void;
+  encodeBackward(encoder: GPUCommandEncoder): void;
+  stored(): StoredState;
+  /** per-layer buffers a user can read after a forward pass (name → buffer and shape) */
+  readonly observables: ReadonlyMap<string, { buffer: GPUBuffer; shape: readonly number[] }>;
+  destroy(): void;
+}
+
+export interface GradientMethod {
+  /** 'bptt', 'eligibility', 'rtrl', 'eventprop', … */
+  readonly name: string;
+  readonly description: string;
+  /** exact gradients of the model it simulates (true) or surrogate/approximate (false) */
+  readonly exact: boolean;
+  readonly inputKind: InputKind;
+  bind(net: GpuNetwork, shape: BatchShape): MethodRun;
+}

@@ -1,0 +1,60 @@
+/**
+ * Canonical discrete-time LIF (DESIGN.md; Neftci, Mostafa & Zenke 2019, eqs. 4–5).
+ *
+ *   S[n]   = Θ(U[n] − ϑ)
+ *   I[n+1] = α·I[n] + W·S_in[n] (+ V·S[n] for recurrent layers)
+ *   U[n+1] = β·U[n] + I[n] − ϑ·S[n]            reset 'subtract'
+ *   U[n+1] = β·U[n]·(1 − S[n]) + I[n]           reset 'zero'
+ *
+ * All states are zero at n = 0. The readout is a non-spiking leaky integrator
+ * with the same α, β: Io[n+1] = α·Io[n] + Wo·S_L[n], Uo[n+1] = β·Uo[n] + Io[n],
+ * and its output at step n is Uo[n], n = 0…T−1.
+ */
+export type ResetMode = 'subtract' | 'zero';
+
+export interface LifParams {
+  /** synaptic decay per step, α = exp(−Δt/τ_syn) */
+  readonly alpha: number;
+  /** membrane decay per step, β = exp(−Δt/τ_mem) */
+  readonly beta: number;
+  /** firing threshold ϑ */
+  readonly threshold: number;
+  readonly reset: ResetMode;
+  /** when true the backward pass does not differentiate the reset term */
+  readonly detachReset: boolean;
+}
+
+export interface LifOptions {
+  /** time step Δt in ms (default 1) */
+  dtMs?: number;
+  /** synaptic time constant in ms (default 5) */
+  tauSynMs?: number;
+  /** membrane time constant in ms (default 10) */
+  tauMemMs?: number;
+  /** α directly; overrides tauSynMs/dtMs */
+  alpha?: number;
+  /** β directly; overrides tauMemMs/dtMs */
+  beta?: number;
+  threshold?: number;
+  reset?: ResetMode;
+  detachReset?: boolean;
+}
+
+export function lifParams(options: LifOptions = {}): LifParams {
+  const dt = options.dtMs ?? 1;
+  const tauSyn = options.tauSynMs ?? 5;
+  const tauMem = options.tauMemMs ?? 10;
+  for (const [name, v] of [['dtMs', dt], ['tauSynMs', tauSyn], ['tauMemMs', tauMem]] as const) {
+    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`LIF ${name} must be a positive number, got ${v}`);
+  }
+  const alpha = options.alpha ?? Math.exp(-dt / tauSyn);
+  const beta = options.beta ?? Math.exp(-dt / tauMem);
+  const threshold = options.threshold ?? 1;
+  for (const [name, v] of [['alpha', alpha], ['beta', beta]] as const) {
+    if (!(Number.isFinite(v) && v >= 0 && v <= 1)) throw new RangeError(`LIF ${name} must lie in [0, 1], got ${v}`);
+  }
+  if (!(Number.isFinite(threshold) && threshold > 0)) throw new RangeError(`LIF threshold must be positive, got ${threshold}`);
+  const reset = options.reset ?? 'subtract';
+  if (reset !== 'subtract' && reset !== 'zero') throw new RangeError(`LIF reset must be 'subtract' or 'zero', got ${String(reset)}`);
+  return { alpha, beta, threshold, reset, detachReset: options.detachReset ?? false };
+}
