@@ -19,6 +19,9 @@
 import { storageBuffer } from '../gpu/buffers.js';
 import { stepIndex, type Dispatch } from '../../kernels/kernel.js';
 import { matmul } from '../../kernels/linear/matmul.js';
+import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
+import { eventForward } from '../../kernels/linear/event-forward.js';
+import { eventWeightGrad } from '../../kernels/linear/event-weight-grad.js';
 import { lifForward } from '../../kernels/neurons/lif-forward.js';
 import { lifBackward } from '../../kernels/neurons/lif-backward.js';
 import { lifRecurrentForward } from '../../kernels/neurons/lif-recurrent-step.js';
@@ -40,6 +43,13 @@ function runAll(encoder: GPUCommandEncoder, label: string, list: Encodable[]): v
 export interface BpttOptions {
   /** also compute dL/d input spikes into `inputGrad` (for gradient inspection) */
   inputGradient?: boolean;
+  /**
+   * How spikes reach the next layer and the weight gradients:
+   * 'event' (default) compacts the active inputs of every (step, sample) and of
+   * every input neuron and gathers only their weights (work ∝ spikes);
+   * 'dense' multiplies the full spike matrices (linear/matmul).
+   */
+  propagation?: 'event' | 'dense';
 }
 
 export function bptt(options: BpttOptions = {}): GradientMethod {
@@ -107,14 +117,44 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   observables.set('readout.voltage', { buffer: voltage, shape: [T, B, O] });
   const inputGrad = options.inputGradient ? buf('bptt/input-grad', rows * spec.inputs) : undefined;
 
-  // ---- forward dispatches
+  // ---- spike operands: dense matrices, or event lists built right after the spikes are
+  const event = (options.propagation ?? 'event') === 'event';
   const forward: Encodable[] = [];
   const backward: Encodable[] = [];
+  const lists = new Map<GPUBuffer, { rows: SpikeLists; cols: SpikeLists }>();
+  const listsOf = (spikes: GPUBuffer, cols: number, label: string) => {
+    let l = lists.get(spikes);
+    if (!l) {
+      const mk = (axis: 'rows' | 'cols') => {
+        const lst: SpikeLists = {
+          counts: buf(`bptt/${label}/${axis}-counts`, axis === 'rows' ? rows : cols),
+          index: buf(`bptt/${label}/${axis}-index`, rows * cols),
+        };
+        forward.push(compact(device, { spikes, rows, cols, axis, lists: lst }));
+        return lst;
+      };
+      l = { rows: mk('rows'), cols: mk('cols') };
+      lists.set(spikes, l);
+    }
+    return l;
+  };
+  /** drive[rows][n] = spikes[rows][k] · weightsᵀ */
+  const propagate = (spikes: GPUBuffer, k: number, label: string, weights: GPUBuffer, drive: GPUBuffer, n: number): Encodable =>
+    event
+      ? eventForward(device, { spikes, rowLists: listsOf(spikes, k, label).rows, weights, drive, rows, outputs: n, inputs: k })
+      : matmul(device, { a: spikes, b: weights, c: drive, m: rows, n, k, transB: true });
+  /** gradWeights[n][k] = gradDriveᵀ · spikes (lists already built in the forward pass) */
+  const weightGrad = (spikes: GPUBuffer, k: number, label: string, gradDrive: GPUBuffer, gradWeights: GPUBuffer, n: number): Encodable =>
+    event
+      ? eventWeightGrad(device, { spikes, colLists: listsOf(spikes, k, label).cols, gradDrive, gradWeights, rows, outputs: n, inputs: k })
+      : matmul(device, { a: gradDrive, b: spikes, c: gradWeights, m: n, n: k, k: rows, transA: true });
+
   let prevSpikes = input;
   let prevSize = spec.inputs;
+  let prevLabel = 'input';
   layers.forEach((layer, l) => {
     const param = net.hidden[l];
-    forward.push(matmul(device, { a: prevSpikes, b: param.w.weights, c: layer.drive, m: rows, n: layer.size, k: prevSize, transB: true }));
+    forward.push(propagate(prevSpikes, prevSize, prevLabel, param.w.weights, layer.drive, layer.size));
     if (param.v) {
       forward.push(lifRecurrentForward(device, {
         drive: layer.drive, recurrent: param.v.weights, membrane: layer.membrane, spikes: layer.spikes,
@@ -125,8 +165,10 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     }
     prevSpikes = layer.spikes;
     prevSize = layer.size;
+    prevLabel = `hidden.${l}`;
+    if (param.v && event) listsOf(layer.spikes, layer.size, prevLabel); // for dV
   });
-  forward.push(matmul(device, { a: last.spikes, b: net.readout.weights, c: readoutDrive, m: rows, n: O, k: last.size, transB: true }));
+  forward.push(propagate(last.spikes, last.size, prevLabel, net.readout.weights, readoutDrive, O));
   const ro = { steps: T, batch: B, outputs: O, alpha: p.alpha, beta: p.beta };
   forward.push(readoutForward(device, { ...ro, drive: readoutDrive, voltage }));
   const loss = crossEntropy(device, { voltage, labels, gradVoltage, sampleStats, metrics, steps: T, batch: B, outputs: O, reduce: spec.readoutReduce });
@@ -134,7 +176,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
 
   // ---- backward dispatches
   backward.push(readoutBackward(device, { ...ro, gradVoltage, gradDrive: readoutDrive }));
-  backward.push(matmul(device, { a: readoutDrive, b: last.spikes, c: net.readout.grad, m: O, n: last.size, k: rows, transA: true }));
+  backward.push(weightGrad(last.spikes, last.size, prevLabel, readoutDrive, net.readout.grad, O));
   backward.push(matmul(device, { a: readoutDrive, b: net.readout.weights, c: last.gradSpikes, m: rows, n: last.size, k: O }));
   for (let l = layers.length - 1; l >= 0; l--) {
     const layer = layers[l];
@@ -148,14 +190,14 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
         gradDrive: layer.drive, gradMembrane: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p,
         surrogate: spec.surrogate, stepIndex: steps!,
       }));
-      backward.push(matmul(device, { a: layer.drive, b: layer.spikes, c: param.v.grad, m: layer.size, n: layer.size, k: rows, transA: true }));
+      backward.push(weightGrad(layer.spikes, layer.size, `hidden.${l}`, layer.drive, param.v.grad, layer.size));
     } else {
       backward.push(lifBackward(device, {
         membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, gradDrive: layer.drive,
         steps: T, batch: B, neurons: layer.size, params: p, surrogate: spec.surrogate,
       }));
     }
-    backward.push(matmul(device, { a: layer.drive, b: belowSpikes, c: param.w.grad, m: layer.size, n: belowSize, k: rows, transA: true }));
+    backward.push(weightGrad(belowSpikes, belowSize, below ? `hidden.${l - 1}` : 'input', layer.drive, param.w.grad, layer.size));
     const target = below ? below.gradSpikes : inputGrad;
     if (target) backward.push(matmul(device, { a: layer.drive, b: param.w.weights, c: target, m: rows, n: belowSize, k: layer.size }));
   }

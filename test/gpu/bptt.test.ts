@@ -17,6 +17,7 @@ interface Case {
   detachReset: boolean;
   surrogate: string;
   reduce: ReadoutReduce;
+  propagation: 'event' | 'dense';
 }
 
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -29,7 +30,7 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
 }
 
-const cases: Case[] = [];
+const cases: Omit<Case, 'propagation'>[] = [];
 for (const surrogate of SURROGATE_NAMES) {
   cases.push({ hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate, reduce: 'max' });
 }
@@ -42,8 +43,8 @@ for (const reset of ['subtract', 'zero'] as const) {
 cases.push({ hidden: [{ size: 17, recurrent: true }, { size: 13, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max' });
 
 describe('surrogate BPTT on the GPU matches the float64 reference', () => {
-  for (const c of cases) {
-    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce}`;
+  for (const c of cases.flatMap((c) => (['event', 'dense'] as const).map((propagation): Case => ({ ...c, propagation })))) {
+    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${c.propagation}`;
     gpuTest(name, async ({ device }) => {
       const spec: NetworkSpec = {
         inputs: 29,
@@ -55,11 +56,11 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
       };
       const T = 13;
       const B = 5;
-      const weights = randomNetwork(spec, 7, { hiddenGain: 4, readoutGain: 1 });
+      const weights = randomNetwork(spec, 7, { gain: 3 });
       const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
       const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
       const net = createNetwork(device, spec, weights);
-      const run = bptt().bind(net, { batch: B, steps: T });
+      const run = bptt({ propagation: c.propagation }).bind(net, { batch: B, steps: T });
       device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
       device.queue.writeBuffer(run.labels, 0, labels);
       const enc = device.createCommandEncoder();

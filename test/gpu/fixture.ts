@@ -25,7 +25,7 @@ export const gpuTest = base.extend<{ gpu: WebspikeDevice; device: GPUDevice }>({
     const device = gpu.device;
     const created: GPUBuffer[] = [];
     const original = device.createBuffer;
-    device.createBuffer = function (desc: GPUBufferDescriptor) {
+    device.createBuffer = function (this: GPUDevice, desc: GPUBufferDescriptor) {
       const b = original.call(this, desc);
       created.push(b);
       return b;

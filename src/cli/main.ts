@@ -1,0 +1,219 @@
+/**
+ * webspike command line.
+ *   webspike train [options]        train a spiking network (default: MNIST digits)
+ *   webspike grad --model C --batch F [--out G]   loss and gradients for one batch
+ *   webspike info                   the WebGPU adapter in use
+ */
+import { parseArgs } from 'node:util';
+import { requestDevice, describeDevice, type WebspikeDevice } from '../gpu/device.js';
+import { encoderByName } from '../encode/encoders.js';
+import { adamOptimizer, sgdOptimizer } from '../optim/optimizer.js';
+import { DEFAULT_TRAIN_CONFIG, train, type TrainConfig } from '../train/trainer.js';
+import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
+import { progressBar } from './progress.js';
+import { computeGradients, parseBatch } from './grad.js';
+
+const HELP = `webspike — spiking neural networks on WebGPU
+
+Usage:
+  webspike train [options]     train (defaults: MNIST digits, 784-256-10 LIF, 25 steps, Poisson)
+  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt]
+  webspike info                show the WebGPU adapter
+  webspike help
+
+train options (default in brackets):
+  --data <mnist|fashion-mnist|folder>   data set; a folder holds standard IDX files [mnist]
+  --train-limit <n> --test-limit <n>    use the first n samples of each split
+  --hidden <sizes>                      hidden layer sizes, comma separated [256]
+  --recurrent                           recurrent hidden layers
+  --steps <T>                           time steps per sample [25]
+  --dt <ms> --tau-syn <ms> --tau-mem <ms>   Δt and time constants [1, 5, 10]
+  --alpha <a> --beta <b>                decay factors directly (override the time constants)
+  --threshold <v>                       firing threshold [1]
+  --reset <subtract|zero>               reset mode [subtract]
+  --detach-reset                        do not differentiate the reset
+  --encoder <poisson|latency|latency-log>   input encoding [poisson]
+  --rate <p>                            Poisson spike probability per step of a white pixel [0.3]
+  --latency-threshold <x>               pixels at or below x (0…1) do not spike [0.2]
+  --surrogate <name> --slope <k>        fast-sigmoid, triangle, exponential, arctan,
+                                        sigmoid-derivative, gaussian [fast-sigmoid, 10]
+  --readout <max|mean|sum>              reduce the readout voltage over time [max]
+  --batch <B> --epochs <n>              [64, 8]
+  --optimizer <adam|sgd> --lr <η>       [adam, 2e-3]
+  --momentum <μ> --weight-decay <λ>     [0, 0]
+  --clip <norm>                         gradient norm clipping, 0 = off [5]
+  --schedule <cosine|constant>          learning-rate schedule [cosine]
+  --init-gain <g>                       hidden weight std × sqrt(fan_in) [3]
+  --seed <n>                            data order, Poisson draws, initial weights [1]
+  --metrics <file>                      append one JSON object per epoch
+  --checkpoint <file>                   save after every epoch
+  --resume <file>                       continue from a checkpoint
+  --method <bptt>                       gradient method [bptt]
+  --disable-robustness                  Node: skip Dawn's bounds checks (trusted runs only; faster)
+  --quiet                               no progress bar
+`;
+
+function num(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new Error(`--${name} expects a number, got '${v}'`);
+  return x;
+}
+
+async function withDevice<T>(disableRobustness: boolean, fn: (gpu: WebspikeDevice) => Promise<T>): Promise<T> {
+  const gpu = await requestDevice({ disableRobustness });
+  try {
+    return await fn(gpu);
+  } finally {
+    gpu.destroy();
+  }
+}
+
+async function cmdTrain(argv: string[]): Promise<void> {
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      data: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' },
+      hidden: { type: 'string' }, recurrent: { type: 'boolean' }, steps: { type: 'string' },
+      dt: { type: 'string' }, 'tau-syn': { type: 'string' }, 'tau-mem': { type: 'string' },
+      alpha: { type: 'string' }, beta: { type: 'string' }, threshold: { type: 'string' },
+      reset: { type: 'string' }, 'detach-reset': { type: 'boolean' },
+      encoder: { type: 'string' }, rate: { type: 'string' }, 'latency-threshold': { type: 'string' },
+      surrogate: { type: 'string' }, slope: { type: 'string' }, readout: { type: 'string' },
+      batch: { type: 'string' }, epochs: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
+      momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, clip: { type: 'string' },
+      schedule: { type: 'string' }, 'init-gain': { type: 'string' }, seed: { type: 'string' },
+      metrics: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' },
+      method: { type: 'string' }, 'disable-robustness': { type: 'boolean' }, quiet: { type: 'boolean' },
+    },
+  });
+  const d = DEFAULT_TRAIN_CONFIG;
+  const resume: Checkpoint | undefined = v.resume ? await loadCheckpoint(v.resume) : undefined;
+  const base: TrainConfig = resume?.training ? { ...d, ...(resume.training as Partial<TrainConfig>) } : d;
+  const encoderName = v.encoder;
+  const lr = num(v.lr, 'lr');
+  const optName = v.optimizer ?? base.optimizer.kind;
+  if (optName !== 'adam' && optName !== 'sgd') throw new Error(`--optimizer must be adam or sgd, got '${optName}'`);
+  const wd = num(v['weight-decay'], 'weight-decay');
+  const config: TrainConfig = {
+    ...base,
+    hidden: v.hidden ? v.hidden.split(',').map((s) => {
+      const n = Number(s);
+      if (!(Number.isInteger(n) && n > 0)) throw new Error(`--hidden expects positive integers separated by commas, got '${v.hidden}'`);
+      return n;
+    }) : base.hidden,
+    recurrent: v.recurrent ?? base.recurrent,
+    steps: num(v.steps, 'steps') ?? base.steps,
+    neuron: {
+      ...base.neuron,
+      ...(v.dt !== undefined && { dtMs: num(v.dt, 'dt') }),
+      ...(v['tau-syn'] !== undefined && { tauSynMs: num(v['tau-syn'], 'tau-syn') }),
+      ...(v['tau-mem'] !== undefined && { tauMemMs: num(v['tau-mem'], 'tau-mem') }),
+      ...(v.alpha !== undefined && { alpha: num(v.alpha, 'alpha') }),
+      ...(v.beta !== undefined && { beta: num(v.beta, 'beta') }),
+      ...(v.threshold !== undefined && { threshold: num(v.threshold, 'threshold') }),
+      ...(v.reset !== undefined && { reset: v.reset as 'subtract' | 'zero' }),
+      ...(v['detach-reset'] && { detachReset: true }),
+    },
+    surrogate: { name: v.surrogate ?? base.surrogate.name, slope: num(v.slope, 'slope') ?? (v.surrogate ? undefined : base.surrogate.slope) },
+    encoder: encoderName
+      ? encoderByName(encoderName, encoderName === 'poisson' ? num(v.rate, 'rate') : num(v['latency-threshold'], 'latency-threshold'))
+      : v.rate ? encoderByName('poisson', num(v.rate, 'rate')) : base.encoder,
+    readoutReduce: (v.readout as TrainConfig['readoutReduce']) ?? base.readoutReduce,
+    batchSize: num(v.batch, 'batch') ?? base.batchSize,
+    epochs: num(v.epochs, 'epochs') ?? base.epochs,
+    optimizer: optName === 'adam'
+      ? adamOptimizer({ ...(base.optimizer.kind === 'adam' ? base.optimizer : {}), ...(lr !== undefined && { lr }), ...(wd !== undefined && { weightDecay: wd }) })
+      : sgdOptimizer({ lr: lr ?? (base.optimizer.kind === 'sgd' ? base.optimizer.lr : 0.1), momentum: num(v.momentum, 'momentum') ?? 0, weightDecay: wd ?? 0 }),
+    maxGradNorm: num(v.clip, 'clip') ?? base.maxGradNorm,
+    seed: num(v.seed, 'seed') ?? base.seed,
+    initGain: num(v['init-gain'], 'init-gain') ?? base.initGain,
+    schedule: (v.schedule as TrainConfig['schedule']) ?? base.schedule,
+  };
+  if (!['cosine', 'constant'].includes(config.schedule)) throw new Error(`--schedule must be cosine or constant, got '${config.schedule}'`);
+  if (v.method && v.method !== 'bptt') throw new Error(`unknown --method '${v.method}' (available: bptt)`);
+  const dataName = v.data ?? (resume?.training?.data as string | undefined) ?? 'mnist';
+  const { loadDataset, takeFirst } = await import('../data/node.js');
+  const splits = await loadDataset(dataName);
+  const trainLimit = num(v['train-limit'], 'train-limit');
+  const testLimit = num(v['test-limit'], 'test-limit');
+  const data = {
+    train: trainLimit ? takeFirst(splits.train, trainLimit) : splits.train,
+    test: testLimit ? takeFirst(splits.test, testLimit) : splits.test,
+  };
+  const fs = await import('node:fs/promises');
+  await withDevice(!!v['disable-robustness'], async (gpu) => {
+    const log = (s: string) => process.stderr.write(`${s}\n`);
+    log(`webspike: ${describeDevice(gpu)}`);
+    log(`data: ${dataName} (${data.train.count} train / ${data.test.count} test), network ${data.train.rows * data.train.cols}-${config.hidden.join('-')}${config.recurrent ? ' (recurrent)' : ''}-${data.train.classes}, T=${config.steps}, batch ${config.batchSize}, ${config.epochs} epochs, ${config.optimizer.kind} lr ${config.optimizer.lr}`);
+    const bar = progressBar();
+    await train(gpu, data, { ...config, ...( { data: dataName } as object) } as TrainConfig, {
+      resume,
+      checkpointPath: v.checkpoint,
+      onProgress: (p) => {
+        if (!v.quiet) bar.update(`epoch ${p.epoch} batch ${p.batch}/${p.batches}  ${p.samplesPerSecond.toFixed(0)} samples/s  loss ${p.loss.toFixed(4)}  acc ${(100 * p.accuracy).toFixed(2)}%`, p.batch / p.batches, false);
+      },
+      onEpoch: async (m) => {
+        if (!v.quiet) bar.update('', 1, true);
+        log(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train acc ${(100 * m.trainAccuracy).toFixed(2)}%, test acc ${(100 * m.testAccuracy).toFixed(2)}% (test loss ${m.testLoss.toFixed(4)}), ${m.seconds.toFixed(1)} s/epoch, ${m.samplesPerSecond.toFixed(0)} samples/s`);
+        if (v.metrics) await fs.appendFile(v.metrics, `${JSON.stringify(m)}\n`);
+      },
+    });
+  });
+}
+
+async function cmdGrad(argv: string[]): Promise<void> {
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { model: { type: 'string' }, batch: { type: 'string' }, out: { type: 'string' }, method: { type: 'string' }, 'disable-robustness': { type: 'boolean' } },
+  });
+  if (!v.model || !v.batch) throw new Error('webspike grad needs --model <checkpoint> and --batch <file.json>');
+  const fs = await import('node:fs/promises');
+  const model = await loadCheckpoint(v.model);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await fs.readFile(v.batch, 'utf8'));
+  } catch (e) {
+    throw new Error(`${v.batch}: cannot read the batch file (${(e as Error).message})`);
+  }
+  const batch = parseBatch(doc, v.batch);
+  const report = await withDevice(!!v['disable-robustness'], (gpu) => computeGradients(gpu, model, batch, v.method ?? 'bptt'));
+  const text = JSON.stringify(report);
+  if (v.out) {
+    await fs.writeFile(v.out, text);
+    process.stderr.write(`loss ${report.loss.toFixed(6)}, ${report.correct}/${batch.batch} correct; gradients written to ${v.out}\n`);
+  } else {
+    process.stdout.write(`${text}\n`);
+  }
+}
+
+async function cmdInfo(): Promise<void> {
+  await withDevice(false, async (gpu) => {
+    const l = gpu.limits;
+    console.log(JSON.stringify({
+      adapter: gpu.adapter, runtime: gpu.runtime, description: describeDevice(gpu), features: gpu.features,
+      limits: { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension, maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup },
+    }, null, 2));
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd = 'train', ...rest] = argv;
+  try {
+    if (cmd === 'train') await cmdTrain(rest);
+    else if (cmd === 'grad') await cmdGrad(rest);
+    else if (cmd === 'info') await cmdInfo();
+    else if (cmd === 'help' || cmd === '--help' || cmd === '-h') process.stdout.write(HELP);
+    else if (cmd.startsWith('--')) await cmdTrain(argv);
+    else throw new Error(`unknown command '${cmd}' (train, grad, info, help)`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`webspike: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+const isMain = typeof process !== 'undefined' && process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isMain) main(process.argv.slice(2)).then((code) => process.exit(code));

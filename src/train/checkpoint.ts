@@ -1,0 +1,197 @@
+/**
+ * Checkpoint format (version 1): one UTF-8 JSON document.
+ *
+ * {
+ *   "format": "webspike-checkpoint", "version": 1,
+ *   "model": {                                   // the architecture and neuron model
+ *     "inputs": 784, "hidden": [{ "size": 128, "recurrent": false }], "outputs": 10,
+ *     "neuron": { "alpha": …, "beta": …, "threshold": 1, "reset": "subtract", "detachReset": false },
+ *     "surrogate": { "name": "fast-sigmoid", "slope": 10 },
+ *     "readoutReduce": "max"
+ *   },
+ *   "parameters": [                               // in parameterShapes order
+ *     { "name": "hidden.0.w", "shape": [128, 784], "dtype": "f32", "data": "<base64>" }, …
+ *   ],
+ *   "optimizer": { "spec": { "kind": "adam", "lr": …, … }, "updates": 1250,
+ *                  "slots": [{ "name": "hidden.0.w/m", "dtype": "f32", "data": "<base64>" }, …] },
+ *   "training": { … the run's configuration, "epoch": 3 (epochs completed) … },
+ *   "metrics": [ … one object per completed epoch … ]
+ * }
+ *
+ * "data" is the little-endian float32 array, row-major (out × in, like
+ * torch.nn.Linear.weight), base64-encoded. Names: hidden.<l>.w (input weights of
+ * hidden layer l), hidden.<l>.v (recurrent weights), readout.w. Converting from
+ * PyTorch: `base64.b64encode(w.detach().float().numpy().astype('<f4').tobytes())`.
+ * Files are written to a temporary name and renamed, so an interrupted save never
+ * replaces a good checkpoint.
+ */
+import { parameterShapes, validateWeights, weightList, weightsFromList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
+import { lifParams, type LifParams } from '../neurons/lif.js';
+import { surrogateByName } from '../surrogates.js';
+import type { OptimizerSpec } from '../optim/optimizer.js';
+
+export interface CheckpointModel {
+  inputs: number;
+  hidden: { size: number; recurrent: boolean }[];
+  outputs: number;
+  neuron: LifParams;
+  surrogate: { name: string; slope: number };
+  readoutReduce: NetworkSpec['readoutReduce'];
+}
+
+export interface Checkpoint {
+  spec: NetworkSpec;
+  weights: NetworkWeights;
+  optimizer?: { spec: OptimizerSpec; updates: number; slots: { name: string; data: Float32Array }[] };
+  training?: Record<string, unknown>;
+  metrics?: Record<string, unknown>[];
+}
+
+export class CheckpointError extends Error {
+  constructor(where: string, message: string) {
+    super(`${where}: ${message}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+export function f32ToBase64(a: Float32Array): string {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function base64ToF32(s: string, where: string): Float32Array {
+  let bin: string;
+  try {
+    bin = atob(s);
+  } catch {
+    throw new CheckpointError(where, 'data is not valid base64');
+  }
+  if (bin.length % 4 !== 0) throw new CheckpointError(where, `data has ${bin.length} bytes, not a whole number of float32 values`);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return new Float32Array(out.buffer);
+}
+
+export function modelOf(spec: NetworkSpec): CheckpointModel {
+  return {
+    inputs: spec.inputs,
+    hidden: spec.hidden.map((h) => ({ size: h.size, recurrent: h.recurrent })),
+    outputs: spec.outputs,
+    neuron: { ...spec.neuron },
+    surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope },
+    readoutReduce: spec.readoutReduce,
+  };
+}
+
+export function specFromModel(m: CheckpointModel, where = 'checkpoint'): NetworkSpec {
+  if (!m || typeof m !== 'object') throw new CheckpointError(where, 'missing "model"');
+  let surrogate;
+  try {
+    surrogate = surrogateByName(m.surrogate?.name, m.surrogate?.slope);
+  } catch (e) {
+    throw new CheckpointError(where, `model.surrogate: ${(e as Error).message}`);
+  }
+  return {
+    inputs: m.inputs,
+    hidden: (m.hidden ?? []).map((h) => ({ size: h.size, recurrent: !!h.recurrent })),
+    outputs: m.outputs,
+    neuron: lifParams({ alpha: m.neuron?.alpha, beta: m.neuron?.beta, threshold: m.neuron?.threshold, reset: m.neuron?.reset, detachReset: m.neuron?.detachReset }),
+    surrogate,
+    readoutReduce: m.readoutReduce,
+  };
+}
+
+export function serializeCheckpoint(c: Checkpoint): string {
+  const shapes = parameterShapes(c.spec);
+  const list = weightList(c.spec, c.weights);
+  return JSON.stringify({
+    format: 'webspike-checkpoint',
+    version: 1,
+    model: modelOf(c.spec),
+    parameters: shapes.map((s, i) => ({ name: s.name, shape: s.shape, dtype: 'f32', data: f32ToBase64(list[i]) })),
+    optimizer: c.optimizer && {
+      spec: c.optimizer.spec,
+      updates: c.optimizer.updates,
+      slots: c.optimizer.slots.map((s) => ({ name: s.name, dtype: 'f32', data: f32ToBase64(s.data) })),
+    },
+    training: c.training,
+    metrics: c.metrics,
+  });
+}
+
+export function parseCheckpoint(text: string, where = 'checkpoint'): Checkpoint {
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(where, `not JSON (${(e as Error).message}); truncated or not a webspike checkpoint`);
+  }
+  if (doc?.format !== 'webspike-checkpoint') throw new CheckpointError(where, 'not a webspike checkpoint (missing "format": "webspike-checkpoint")');
+  if (doc.version !== 1) throw new CheckpointError(where, `unsupported checkpoint version ${doc.version} (this webspike reads version 1)`);
+  const spec = specFromModel(doc.model, where);
+  const shapes = parameterShapes(spec);
+  const params: any[] = doc.parameters ?? [];
+  const names = params.map((p) => p.name).join(', ');
+  if (params.length !== shapes.length || shapes.some((s, i) => params[i].name !== s.name)) {
+    throw new CheckpointError(where, `parameters [${names}] do not match the model's [${shapes.map((s) => s.name).join(', ')}]`);
+  }
+  const list = shapes.map((s, i) => {
+    const p = params[i];
+    if (p.dtype !== 'f32') throw new CheckpointError(where, `${s.name}: dtype ${p.dtype} (only f32 is supported)`);
+    if (!Array.isArray(p.shape) || p.shape[0] !== s.shape[0] || p.shape[1] !== s.shape[1]) {
+      throw new CheckpointError(where, `${s.name}: shape ${JSON.stringify(p.shape)} but the model needs [${s.shape.join(', ')}]`);
+    }
+    return base64ToF32(p.data, `${where}: ${s.name}`);
+  });
+  const weights = weightsFromList(spec, list);
+  try {
+    validateWeights(spec, weights, where);
+  } catch (e) {
+    throw new CheckpointError(where, (e as Error).message.replace(`${where}: `, ''));
+  }
+  const opt = doc.optimizer;
+  return {
+    spec,
+    weights,
+    optimizer: opt && {
+      spec: opt.spec,
+      updates: opt.updates,
+      slots: (opt.slots ?? []).map((s: any) => ({ name: s.name, data: base64ToF32(s.data, `${where}: optimizer ${s.name}`) })),
+    },
+    training: doc.training,
+    metrics: doc.metrics,
+  };
+}
+
+/** Check that a checkpoint's model is the architecture a run expects; the error lists the differences. */
+export function assertSameArchitecture(expected: NetworkSpec, got: NetworkSpec, where = 'checkpoint'): void {
+  const a = modelOf(expected);
+  const b = modelOf(got);
+  const diffs: string[] = [];
+  if (a.inputs !== b.inputs) diffs.push(`inputs ${b.inputs} ≠ ${a.inputs}`);
+  if (a.outputs !== b.outputs) diffs.push(`outputs ${b.outputs} ≠ ${a.outputs}`);
+  const ha = a.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-');
+  const hb = b.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-');
+  if (ha !== hb) diffs.push(`hidden layers ${hb} ≠ ${ha}`);
+  if (diffs.length) throw new CheckpointError(where, `is for a different architecture: ${diffs.join(', ')}`);
+}
+
+export async function saveCheckpoint(path: string, c: Checkpoint): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const tmp = `${path}.tmp-${Date.now()}`;
+  await fs.writeFile(tmp, serializeCheckpoint(c));
+  await fs.rename(tmp, path);
+}
+
+export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  const fs = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (e) {
+    throw new CheckpointError(path, `cannot read (${(e as Error).message})`);
+  }
+  return parseCheckpoint(text, path);
+}

@@ -1,0 +1,282 @@
+/**
+ * The training loop: data stays on the GPU (pixels packed once per split), each
+ * step uploads only B sample indices and labels, records encoder → forward →
+ * backward → optimizer in one command encoder, and submits. Metrics and the
+ * optimizer's non-finite flag are read back every `progressEvery` steps and at
+ * the end of each epoch, never inside the time loop.
+ */
+import { bindEncoder, type EncoderSpec } from '../encode/encoders.js';
+import { epochSeed } from '../encode/rng.js';
+import { packBytes, readF32, storageBuffer, uploadBuffer } from '../gpu/buffers.js';
+import type { WebspikeDevice } from '../gpu/device.js';
+import { batchIndices, shuffledOrder } from '../data/batches.js';
+import type { DatasetSplits, ImageDataset } from '../data/dataset.js';
+import { createNetwork, type GpuNetwork } from '../layers/network.js';
+import { bptt } from '../methods/bptt.js';
+import type { GradientMethod, MethodRun } from '../methods/method.js';
+import type { NetworkSpec, ReadoutReduce } from '../model/network.js';
+import { lifParams, type LifOptions } from '../neurons/lif.js';
+import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
+import { surrogateByName } from '../surrogates.js';
+import { assertSameArchitecture, saveCheckpoint, type Checkpoint } from './checkpoint.js';
+
+export interface TrainConfig {
+  hidden: number[];
+  recurrent: boolean;
+  /** time steps per sample */
+  steps: number;
+  neuron: LifOptions;
+  surrogate: { name: string; slope?: number };
+  encoder: EncoderSpec;
+  readoutReduce: ReadoutReduce;
+  batchSize: number;
+  epochs: number;
+  optimizer: OptimizerSpec;
+  /** 0: no clipping */
+  maxGradNorm: number;
+  seed: number;
+  /** std × sqrt(fan_in) of the initial input weights of hidden layers */
+  initGain: number;
+  /** learning-rate schedule over the run: constant, or cosine decay to 0 */
+  schedule: 'constant' | 'cosine';
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** wall time of the epoch's training steps (s) */
+  seconds: number;
+  evalSeconds: number;
+  samplesPerSecond: number;
+  skippedSteps: number;
+}
+
+export interface Progress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  samples: number;
+  samplesPerSecond: number;
+  loss: number;
+  accuracy: number;
+}
+
+export interface TrainOptions {
+  method?: GradientMethod;
+  /** save after every epoch (atomically) */
+  checkpointPath?: string;
+  /** continue from this checkpoint (its weights, optimizer state and epoch) */
+  resume?: Checkpoint;
+  /** read back progress every this many steps (default 10) */
+  progressEvery?: number;
+  onProgress?: (p: Progress) => void;
+  onEpoch?: (m: EpochMetrics) => void | Promise<void>;
+  /** stop after this many epochs of this call (for tests); default all */
+  maxEpochs?: number;
+}
+
+export interface TrainResult {
+  spec: NetworkSpec;
+  metrics: EpochMetrics[];
+  weights: Checkpoint['weights'];
+}
+
+export class NonFiniteGradientError extends Error {
+  constructor(readonly step: number, readonly epoch: number, readonly batch: number, readonly checkpoint?: string) {
+    super(
+      `non-finite gradient at training step ${step} (epoch ${epoch}, batch ${batch}); training stopped, the step was not applied` +
+        (checkpoint ? `; the last good checkpoint is ${checkpoint}` : ''),
+    );
+    this.name = 'NonFiniteGradientError';
+  }
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  hidden: [256],
+  recurrent: false,
+  steps: 25,
+  neuron: { dtMs: 1, tauSynMs: 5, tauMemMs: 10 },
+  surrogate: { name: 'fast-sigmoid', slope: 10 },
+  encoder: { kind: 'poisson', rate: 0.3 },
+  readoutReduce: 'max',
+  batchSize: 64,
+  epochs: 8,
+  optimizer: { kind: 'adam', lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+  maxGradNorm: 5,
+  seed: 1,
+  initGain: 3,
+  schedule: 'cosine',
+};
+
+export function specFromConfig(c: TrainConfig, inputs: number, outputs: number): NetworkSpec {
+  return {
+    inputs,
+    hidden: c.hidden.map((size) => ({ size, recurrent: c.recurrent })),
+    outputs,
+    neuron: lifParams(c.neuron),
+    surrogate: surrogateByName(c.surrogate.name, c.surrogate.slope),
+    readoutReduce: c.readoutReduce,
+  };
+}
+
+function checkData(data: DatasetSplits): void {
+  const { train, test } = data;
+  if (train.rows * train.cols !== test.rows * test.cols) {
+    throw new Error(`train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`);
+  }
+  if (train.count === 0 || test.count === 0) throw new Error('empty train or test set');
+}
+
+/** A data split on the GPU with its own encoder dispatch writing `run.input`. */
+interface SplitOnGpu {
+  ds: ImageDataset;
+  pixels: GPUBuffer;
+  encode: ReturnType<typeof bindEncoder>;
+}
+
+export interface Session {
+  net: GpuNetwork;
+  run: MethodRun;
+  optimizer: GpuOptimizer;
+  sampleIndex: GPUBuffer;
+  destroy(): void;
+}
+
+/** Load a batch's indices and labels and record encoder + forward (+ backward + optimizer when training). */
+function recordStep(device: GPUDevice, s: Session, split: SplitOnGpu, indices: ArrayLike<number>, train: boolean, clearMetrics: boolean): void {
+  const B = s.run.shape.batch;
+  const idx = new Uint32Array(B);
+  const labels = new Uint32Array(B);
+  for (let b = 0; b < indices.length; b++) {
+    idx[b] = indices[b];
+    labels[b] = split.ds.labels[indices[b]];
+  }
+  device.queue.writeBuffer(s.sampleIndex, 0, idx);
+  device.queue.writeBuffer(s.run.labels, 0, labels);
+  s.run.setValid(indices.length);
+  split.encode.uniforms.write({ valid: indices.length });
+  const enc = device.createCommandEncoder({ label: train ? 'train-step' : 'eval-step' });
+  if (clearMetrics) enc.clearBuffer(s.run.metrics);
+  const pass = enc.beginComputePass({ label: 'encode' });
+  split.encode.encode(pass);
+  pass.end();
+  s.run.encodeForward(enc);
+  if (train) {
+    s.run.encodeBackward(enc);
+    s.optimizer.encode(enc);
+  }
+  device.queue.submit([enc.finish()]);
+}
+
+async function readMetrics(device: GPUDevice, run: MethodRun): Promise<{ loss: number; accuracy: number; samples: number }> {
+  const m = await readF32(device, run.metrics, 4);
+  return { loss: m[0] / Math.max(1, m[2]), accuracy: m[1] / Math.max(1, m[2]), samples: m[2] };
+}
+
+/** Loss and accuracy of the network on a whole data split (forward passes only). */
+async function evaluateSplit(device: GPUDevice, s: Session, split: SplitOnGpu): Promise<{ loss: number; accuracy: number }> {
+  const B = s.run.shape.batch;
+  const order = Uint32Array.from({ length: split.ds.count }, (_, i) => i);
+  batchIndices(order, B, false).forEach((batch, k) => recordStep(device, s, split, batch, false, k === 0));
+  return readMetrics(device, s.run);
+}
+
+export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  checkData(data);
+  const { device } = gpu;
+  const inputs = data.train.rows * data.train.cols;
+  const spec = specFromConfig(config, inputs, Math.max(data.train.classes, data.test.classes));
+  const resume = options.resume;
+  if (resume) assertSameArchitecture(spec, resume.spec);
+  const B = config.batchSize;
+  if (!(Number.isInteger(B) && B > 0)) throw new RangeError(`batch size must be a positive integer, got ${B}`);
+  if (!(Number.isInteger(config.steps) && config.steps > 0)) throw new RangeError(`steps must be a positive integer, got ${config.steps}`);
+
+  const owned: GPUBuffer[] = [];
+  const net = createNetwork(device, spec, resume ? resume.weights : { seed: config.seed, hiddenGain: config.initGain });
+  const method = options.method ?? bptt();
+  let run: MethodRun | undefined;
+  let optimizer: GpuOptimizer | undefined;
+  const splits: SplitOnGpu[] = [];
+  try {
+    run = method.bind(net, { batch: B, steps: config.steps });
+    optimizer = createOptimizer(net, resume?.optimizer?.spec ?? config.optimizer, { maxGradNorm: config.maxGradNorm });
+    if (resume?.optimizer) optimizer.importState(resume.optimizer);
+    const sampleIndex = storageBuffer(device, 'train/sample-index', B * 4);
+    owned.push(sampleIndex);
+    const session: Session = { net, run, optimizer, sampleIndex, destroy: () => {} };
+    for (const [name, ds] of [['train', data.train], ['test', data.test]] as const) {
+      const pixels = uploadBuffer(device, `data/${name}/pixels`, packBytes(ds.images));
+      owned.push(pixels);
+      const encode = bindEncoder(device, config.encoder, { pixels, sampleIndex, spikes: run.input, steps: config.steps, batch: B, inputs, seed: config.seed });
+      splits.push({ ds, pixels, encode });
+    }
+    const [trainSplit, testSplit] = splits;
+    const evalSeed = epochSeed(config.seed, 0xffff);
+    const metrics: EpochMetrics[] = (resume?.metrics as unknown as EpochMetrics[] | undefined)?.slice() ?? [];
+    const startEpoch = Number(resume?.training?.epoch ?? 0);
+    const lastEpoch = Math.min(config.epochs, startEpoch + (options.maxEpochs ?? Infinity));
+    const batchesPerEpoch = Math.max(1, Math.floor(data.train.count / B));
+    const baseLr = (resume?.optimizer?.spec ?? config.optimizer).lr;
+    const progressEvery = options.progressEvery ?? 10;
+    let lastCheckpoint: string | undefined = resume ? (resume.training?.checkpointPath as string | undefined) : undefined;
+
+    for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
+      const order = shuffledOrder(data.train.count, config.seed, epoch);
+      const batches = batchIndices(order, B, data.train.count >= B);
+      if (config.encoder.kind === 'poisson') trainSplit.encode.uniforms.write({ seed: epochSeed(config.seed, epoch) });
+      const started = performance.now();
+      let seen = 0;
+      for (let k = 0; k < batches.length; k++) {
+        if (config.schedule === 'cosine') {
+          const t = (epoch * batchesPerEpoch + k) / (config.epochs * batchesPerEpoch);
+          optimizer.setLearningRate(Math.max(baseLr * 0.5 * (1 + Math.cos(Math.PI * t)), baseLr * 1e-3));
+        }
+        recordStep(device, session, trainSplit, batches[k], true, k === 0);
+        seen += batches[k].length;
+        if ((k + 1) % progressEvery === 0 || k === batches.length - 1) {
+          const [m, st] = await Promise.all([readMetrics(device, run), optimizer.status()]);
+          if (st.firstBadCall !== null) {
+            const inRun = st.firstBadCall - 1 - (resume?.optimizer?.updates ?? 0);
+            const badEpoch = startEpoch + Math.floor(inRun / batches.length) + 1;
+            throw new NonFiniteGradientError(st.firstBadCall, badEpoch, (inRun % batches.length) + 1, lastCheckpoint);
+          }
+          const elapsed = (performance.now() - started) / 1000;
+          options.onProgress?.({ epoch: epoch + 1, batch: k + 1, batches: batches.length, samples: seen, samplesPerSecond: seen / elapsed, loss: m.loss, accuracy: m.accuracy });
+        }
+      }
+      const trainM = await readMetrics(device, run);
+      const seconds = (performance.now() - started) / 1000;
+      const evalStart = performance.now();
+      if (config.encoder.kind === 'poisson') testSplit.encode.uniforms.write({ seed: evalSeed });
+      const testM = await evaluateSplit(device, session, testSplit);
+      const st = await optimizer.status();
+      const em: EpochMetrics = {
+        epoch: epoch + 1, loss: trainM.loss, trainAccuracy: trainM.accuracy, testLoss: testM.loss, testAccuracy: testM.accuracy,
+        seconds, evalSeconds: (performance.now() - evalStart) / 1000, samplesPerSecond: seen / seconds, skippedSteps: st.skipped,
+      };
+      metrics.push(em);
+      if (options.checkpointPath) {
+        const opt = await optimizer.exportState();
+        await saveCheckpoint(options.checkpointPath, {
+          spec, weights: await net.readWeights(),
+          optimizer: { spec: config.optimizer, updates: opt.status.updates, slots: opt.slots },
+          training: { ...config, epoch: epoch + 1, checkpointPath: options.checkpointPath },
+          metrics: metrics as unknown as Record<string, unknown>[],
+        });
+        lastCheckpoint = options.checkpointPath;
+      }
+      await options.onEpoch?.(em);
+    }
+    return { spec, metrics, weights: await net.readWeights() };
+  } finally {
+    for (const s of splits) s.encode.destroy();
+    optimizer?.destroy();
+    run?.destroy();
+    net.destroy();
+    for (const b of owned) b.destroy();
+  }
+}
