@@ -37,13 +37,14 @@ train options (default in brackets):
   --latency-threshold <x>               pixels at or below x (0…1) do not spike [0.2]
   --surrogate <name> --slope <k>        fast-sigmoid, triangle, exponential, arctan,
                                         sigmoid-derivative, gaussian [fast-sigmoid, 10]
-  --readout <max|mean|sum>              reduce the readout voltage over time [max]
+  --readout <max|mean|sum>              reduce the readout voltage over time [mean]
   --batch <B> --epochs <n>              [64, 8]
   --optimizer <adam|sgd> --lr <η>       [adam, 2e-3]
   --momentum <μ> --weight-decay <λ>     [0, 0]
   --clip <norm>                         gradient norm clipping, 0 = off [5]
   --schedule <cosine|constant>          learning-rate schedule [cosine]
-  --init-gain <g>                       hidden weight std × sqrt(fan_in) [3]
+  --init-gain <g>                       hidden weight std × sqrt(fan_in) [1]
+  --readout-gain <g>                    readout weight std × sqrt(fan_in) [1]
   --seed <n>                            data order, Poisson draws, initial weights [1]
   --metrics <file>                      append one JSON object per epoch
   --checkpoint <file>                   save after every epoch
@@ -83,7 +84,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
       surrogate: { type: 'string' }, slope: { type: 'string' }, readout: { type: 'string' },
       batch: { type: 'string' }, epochs: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
       momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, clip: { type: 'string' },
-      schedule: { type: 'string' }, 'init-gain': { type: 'string' }, seed: { type: 'string' },
+      schedule: { type: 'string' }, 'init-gain': { type: 'string' }, 'readout-gain': { type: 'string' }, seed: { type: 'string' },
       metrics: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' },
       method: { type: 'string' }, 'disable-robustness': { type: 'boolean' }, quiet: { type: 'boolean' },
     },
@@ -129,6 +130,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
     maxGradNorm: num(v.clip, 'clip') ?? base.maxGradNorm,
     seed: num(v.seed, 'seed') ?? base.seed,
     initGain: num(v['init-gain'], 'init-gain') ?? base.initGain,
+    readoutGain: num(v['readout-gain'], 'readout-gain') ?? base.readoutGain,
     schedule: (v.schedule as TrainConfig['schedule']) ?? base.schedule,
   };
   if (!['cosine', 'constant'].includes(config.schedule)) throw new Error(`--schedule must be cosine or constant, got '${config.schedule}'`);

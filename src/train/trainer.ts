@@ -17,7 +17,7 @@ import type { GradientMethod, MethodRun } from '../methods/method.js';
 import type { NetworkSpec, ReadoutReduce } from '../model/network.js';
 import { lifParams, type LifOptions } from '../neurons/lif.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
-import { surrogateByName } from '../surrogates.js';
+import { surrogateByName, type Surrogate } from '../surrogates.js';
 import { assertSameArchitecture, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 
 export interface TrainConfig {
@@ -26,7 +26,8 @@ export interface TrainConfig {
   /** time steps per sample */
   steps: number;
   neuron: LifOptions;
-  surrogate: { name: string; slope?: number };
+  /** a built-in surrogate by name, or a Surrogate object (custom surrogates) */
+  surrogate: { name: string; slope?: number } | Surrogate;
   encoder: EncoderSpec;
   readoutReduce: ReadoutReduce;
   batchSize: number;
@@ -37,6 +38,8 @@ export interface TrainConfig {
   seed: number;
   /** std × sqrt(fan_in) of the initial input weights of hidden layers */
   initGain: number;
+  /** std × sqrt(fan_in) of the initial readout weights */
+  readoutGain: number;
   /** learning-rate schedule over the run: constant, or cosine decay to 0 */
   schedule: 'constant' | 'cosine';
 }
@@ -101,13 +104,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   neuron: { dtMs: 1, tauSynMs: 5, tauMemMs: 10 },
   surrogate: { name: 'fast-sigmoid', slope: 10 },
   encoder: { kind: 'poisson', rate: 0.3 },
-  readoutReduce: 'max',
+  readoutReduce: 'mean',
   batchSize: 64,
   epochs: 8,
   optimizer: { kind: 'adam', lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
   maxGradNorm: 5,
   seed: 1,
-  initGain: 3,
+  initGain: 1,
+  readoutGain: 1,
   schedule: 'cosine',
 };
 
@@ -117,7 +121,7 @@ export function specFromConfig(c: TrainConfig, inputs: number, outputs: number):
     hidden: c.hidden.map((size) => ({ size, recurrent: c.recurrent })),
     outputs,
     neuron: lifParams(c.neuron),
-    surrogate: surrogateByName(c.surrogate.name, c.surrogate.slope),
+    surrogate: 'wgsl' in c.surrogate ? c.surrogate : surrogateByName(c.surrogate.name, c.surrogate.slope),
     readoutReduce: c.readoutReduce,
   };
 }
@@ -196,7 +200,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   if (!(Number.isInteger(config.steps) && config.steps > 0)) throw new RangeError(`steps must be a positive integer, got ${config.steps}`);
 
   const owned: GPUBuffer[] = [];
-  const net = createNetwork(device, spec, resume ? resume.weights : { seed: config.seed, hiddenGain: config.initGain });
+  const net = createNetwork(device, spec, resume ? resume.weights : { seed: config.seed, hiddenGain: config.initGain, readoutGain: config.readoutGain });
   const method = options.method ?? bptt();
   let run: MethodRun | undefined;
   let optimizer: GpuOptimizer | undefined;
@@ -264,7 +268,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
         await saveCheckpoint(options.checkpointPath, {
           spec, weights: await net.readWeights(),
           optimizer: { spec: config.optimizer, updates: opt.status.updates, slots: opt.slots },
-          training: { ...config, epoch: epoch + 1, checkpointPath: options.checkpointPath },
+          training: { ...config, surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope }, epoch: epoch + 1, checkpointPath: options.checkpointPath },
           metrics: metrics as unknown as Record<string, unknown>[],
         });
         lastCheckpoint = options.checkpointPath;
