@@ -11,7 +11,7 @@ import { adamOptimizer, sgdOptimizer } from '../optim/optimizer.js';
 import { DEFAULT_TRAIN_CONFIG, train, type TrainConfig } from '../train/trainer.js';
 import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 import { progressBar } from './progress.js';
-import { computeGradients, parseBatch } from './grad.js';
+import { checkBatchAgainstModel, computeGradients, parseBatch } from './grad.js';
 
 const HELP = `webspike — spiking neural networks on WebGPU
 
@@ -181,6 +181,7 @@ async function cmdGrad(argv: string[]): Promise<void> {
     throw new Error(`${v.batch}: cannot read the batch file (${(e as Error).message})`);
   }
   const batch = parseBatch(doc, v.batch);
+  checkBatchAgainstModel(batch, model.spec, v.batch);
   const report = await withDevice(!!v['disable-robustness'], (gpu) => computeGradients(gpu, model, batch, v.method ?? 'bptt'));
   const text = JSON.stringify(report);
   if (v.out) {

@@ -1,0 +1,57 @@
+import { afterAll, describe, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { gpuTest, releaseSharedDevice } from './fixture.js';
+import { compilationMessages, type KernelSpec } from '../../kernels/kernel.js';
+import { matmulSpec } from '../../kernels/linear/matmul.js';
+import { compactSpec } from '../../kernels/linear/compact.js';
+import { eventForwardSpec } from '../../kernels/linear/event-forward.js';
+import { eventWeightGradSpec } from '../../kernels/linear/event-weight-grad.js';
+import { lifForwardSpec } from '../../kernels/neurons/lif-forward.js';
+import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
+import { lifRecurrentStepSpec } from '../../kernels/neurons/lif-recurrent-step.js';
+import { lifRecurrentBackwardSpec } from '../../kernels/neurons/lif-recurrent-backward-step.js';
+import { readoutBackwardSpec, readoutForwardSpec } from '../../kernels/neurons/readout.js';
+import { crossEntropySpec } from '../../kernels/loss/cross-entropy.js';
+import { gradNormSpec } from '../../kernels/optim/grad-norm.js';
+import { adamSpec } from '../../kernels/optim/adam.js';
+import { sgdSpec } from '../../kernels/optim/sgd.js';
+import { latencySpec, poissonSpec } from '../../kernels/encode/encoders.js';
+import { lifParams } from '../../src/neurons/lif.js';
+import { SURROGATE_NAMES, surrogateByName } from '../../src/surrogates.js';
+import { renderShaderModule } from '../../scripts/embed-shaders.js';
+
+afterAll(releaseSharedDevice);
+
+function allSpecs(): KernelSpec[] {
+  const specs: KernelSpec[] = [];
+  for (const transA of [false, true]) for (const transB of [false, true]) {
+    specs.push(matmulSpec({ transA, transB, accumulate: true, sparseA: false, sparseB: false }));
+  }
+  specs.push(compactSpec('rows'), compactSpec('cols'), eventForwardSpec(), eventWeightGradSpec());
+  for (const reset of ['subtract', 'zero'] as const) {
+    const p = lifParams({ reset, detachReset: true });
+    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p));
+    for (const name of SURROGATE_NAMES) {
+      specs.push(lifBackwardSpec(p, surrogateByName(name)), lifRecurrentBackwardSpec(p, surrogateByName(name)));
+    }
+  }
+  specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
+  specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true));
+  return specs;
+}
+
+describe('WGSL', () => {
+  gpuTest('every kernel compiles without errors or warnings on this adapter', async ({ device }) => {
+    const specs = allSpecs();
+    expect(specs.length).toBeGreaterThan(30);
+    for (const spec of specs) {
+      const messages = await compilationMessages(device, spec);
+      expect(messages.map((m) => `${spec.name}: ${m.type}: ${m.message}`)).toEqual([]);
+    }
+  });
+
+  gpuTest('the embedded shader module is up to date with shaders/', () => {
+    const current = readFileSync(new URL('../../src/generated/shaders.ts', import.meta.url), 'utf8');
+    expect(current === renderShaderModule(), 'src/generated/shaders.ts is stale: run npm run embed').toBe(true);
+  });
+});
