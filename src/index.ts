@@ -1,0 +1,21 @@
+/** webspike: spiking neural networks on WebGPU. Browser-safe entry (no node: imports). */
+export { requestDevice, describeDevice, type WebspikeDevice, type DeviceOptions } from './gpu/device.js';
+export { readF32, readU32 } from './gpu/buffers.js';
+export { lifParams, type LifParams, type LifOptions, type ResetMode } from './neurons/lif.js';
+export {
+  fastSigmoid, triangle, exponential, arctan, sigmoidDerivative, gaussian, customSurrogate, surrogateByName,
+  SURROGATE_NAMES, type Surrogate,
+} from './surrogates.js';
+export {
+  initWeights, parameterShapes, validateWeights, type NetworkSpec, type NetworkWeights, type HiddenLayerSpec, type ReadoutReduce,
+} from './model/network.js';
+export { createNetwork, type GpuNetwork, type GpuParam } from './layers/network.js';
+export type { GradientMethod, MethodRun, BatchShape, InputKind, StoredState } from './methods/method.js';
+export { bptt, type BpttOptions } from './methods/bptt.js';
+export { poisson, latency, encoderByName, encodeCpu, type EncoderSpec } from './encode/encoders.js';
+export { adamOptimizer, sgdOptimizer, createOptimizer, type OptimizerSpec, type GpuOptimizer } from './optim/optimizer.js';
+export { train, DEFAULT_TRAIN_CONFIG, NonFiniteGradientError, type TrainConfig, type EpochMetrics, type Progress } from './train/trainer.js';
+export { serializeCheckpoint, parseCheckpoint, CheckpointError, type Checkpoint } from './train/checkpoint.js';
+export { computeGradients, parseBatch, type SpikeBatch, type GradientReport } from './cli/grad.js';
+export * from './data/index.js';
+export { referenceForward, referenceBackward } from './reference/lif-network.js';
