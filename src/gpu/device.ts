@@ -7,7 +7,8 @@
  *   retries with VK_ICD_FILENAMES pointing at it, saying so.
  *
  * Only features the engine uses are requested: 'timestamp-query' (per-kernel
- * profiles) and 'subgroups', each only where the adapter has it.
+ * profiles, src/gpu/profiler.ts), only where the adapter has it. Whether the
+ * adapter has 'subgroups' is reported for kernels that may use them.
  */
 export type Runtime = 'node' | 'deno' | 'browser';
 
@@ -140,7 +141,6 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
   const timestampQuery = adapter.features.has('timestamp-query');
   const subgroups = adapter.features.has('subgroups' as GPUFeatureName);
   if (timestampQuery) wanted.push('timestamp-query');
-  if (subgroups) wanted.push('subgroups' as GPUFeatureName);
   const al = adapter.limits;
   const device = await adapter.requestDevice({
     label: 'webspike',

@@ -29,12 +29,22 @@ import { lifRecurrentBackward } from '../../kernels/neurons/lif-recurrent-backwa
 import { readoutBackward, readoutForward } from '../../kernels/neurons/readout.js';
 import { crossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
+import type { Profiler } from '../gpu/profiler.js';
 import type { BatchShape, GradientMethod, MethodRun, StoredState } from './method.js';
 
 type Encodable = Dispatch & { clear?(enc: GPUCommandEncoder): void };
 
-function runAll(encoder: GPUCommandEncoder, label: string, list: Encodable[]): void {
+function runAll(encoder: GPUCommandEncoder, label: string, list: Encodable[], profiler?: Profiler): void {
   for (const d of list) d.clear?.(encoder);
+  if (profiler?.enabled) {
+    // one pass per kernel so each gets its own timestamps
+    for (const d of list) {
+      const pass = encoder.beginComputePass({ label: d.name, timestampWrites: profiler.pass(`${label}/${d.name}`) });
+      d.encode(pass);
+      pass.end();
+    }
+    return;
+  }
   const pass = encoder.beginComputePass({ label });
   for (const d of list) d.encode(pass);
   pass.end();
@@ -206,8 +216,8 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   return {
     method, shape, inputKind: 'dense-steps', input, labels, metrics, sampleStats, observables, inputGrad,
     setValid: (v) => loss.setValid(v),
-    encodeForward: (enc) => runAll(enc, 'bptt/forward', forward),
-    encodeBackward: (enc) => runAll(enc, 'bptt/backward', backward),
+    encodeForward: (enc, profiler) => runAll(enc, 'forward', forward, profiler),
+    encodeBackward: (enc, profiler) => runAll(enc, 'backward', backward, profiler),
     stored: (): StoredState => ({ buffers: stored, totalBytes }),
     destroy() {
       for (const d of [...forward, ...backward]) d.destroy();

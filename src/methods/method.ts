@@ -10,6 +10,7 @@
  * dL/dθ of the batch-mean loss). The optimizer reads those gradient buffers.
  */
 import type { GpuNetwork } from '../layers/network.js';
+import type { Profiler } from '../gpu/profiler.js';
 
 /**
  * What drives the input layer:
@@ -45,8 +46,9 @@ export interface MethodRun {
   readonly sampleStats: GPUBuffer;
   /** number of real samples in the next batch (≤ batch; the rest is padding) */
   setValid(valid: number): void;
-  encodeForward(encoder: GPUCommandEncoder): void;
-  encodeBackward(encoder: GPUCommandEncoder): void;
+  /** with a profiler, every kernel runs in its own timestamped pass */
+  encodeForward(encoder: GPUCommandEncoder, profiler?: Profiler): void;
+  encodeBackward(encoder: GPUCommandEncoder, profiler?: Profiler): void;
   stored(): StoredState;
   /** per-layer buffers a user can read after a forward pass (name → buffer and shape) */
   readonly observables: ReadonlyMap<string, { buffer: GPUBuffer; shape: readonly number[] }>;

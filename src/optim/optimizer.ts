@@ -11,6 +11,7 @@ import { sgd, type SgdHyper } from '../../kernels/optim/sgd.js';
 import type { Dispatch, UniformBlock } from '../../kernels/kernel.js';
 import { readF32, storageBuffer } from '../gpu/buffers.js';
 import type { GpuNetwork } from '../layers/network.js';
+import type { Profiler } from '../gpu/profiler.js';
 
 export type OptimizerSpec =
   | ({ readonly kind: 'adam' } & Readonly<AdamHyper>)
@@ -37,7 +38,7 @@ export interface OptimizerStatus {
 export interface GpuOptimizer {
   readonly spec: OptimizerSpec;
   readonly state: GPUBuffer;
-  encode(encoder: GPUCommandEncoder): void;
+  encode(encoder: GPUCommandEncoder, profiler?: Profiler): void;
   setLearningRate(lr: number): void;
   status(): Promise<OptimizerStatus>;
   /** moment / velocity buffers, in parameter order (for checkpoints) */
@@ -85,8 +86,8 @@ export function createOptimizer(net: GpuNetwork, spec: OptimizerSpec, options: O
   return {
     get spec() { return current; },
     state,
-    encode(encoder) {
-      const pass = encoder.beginComputePass({ label: `optim/${spec.kind}` });
+    encode(encoder, profiler) {
+      const pass = encoder.beginComputePass({ label: `optim/${spec.kind}`, timestampWrites: profiler?.pass('optimizer') });
       for (const d of norm.dispatches) d.encode(pass);
       for (const d of updates) d.encode(pass);
       pass.end();

@@ -65,6 +65,8 @@ export interface Progress {
   samplesPerSecond: number;
   loss: number;
   accuracy: number;
+  /** seconds of training in this epoch so far (time spent paused excluded) */
+  seconds: number;
 }
 
 export interface TrainOptions {
@@ -79,12 +81,23 @@ export interface TrainOptions {
   onEpoch?: (m: EpochMetrics) => void | Promise<void>;
   /** stop after this many epochs of this call (for tests); default all */
   maxEpochs?: number;
+  /**
+   * Checked before every step: once aborted, training stops after the step in
+   * flight and `train` resolves with the epochs completed so far (`stopped: true`).
+   */
+  signal?: AbortSignal;
+  /** awaited before every step: return a promise that resolves on "resume" to pause training */
+  pause?: () => void | Promise<void>;
+  /** called after every epoch with the checkpoint `checkpointPath` would hold (browsers: keep it for a download) */
+  onCheckpoint?: (c: Checkpoint) => void | Promise<void>;
 }
 
 export interface TrainResult {
   spec: NetworkSpec;
   metrics: EpochMetrics[];
   weights: Checkpoint['weights'];
+  /** true when `signal` stopped the run before its last epoch */
+  stopped?: boolean;
 }
 
 export class NonFiniteGradientError extends Error {
@@ -228,13 +241,23 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
     const progressEvery = options.progressEvery ?? 10;
     let lastCheckpoint: string | undefined = resume ? (resume.training?.checkpointPath as string | undefined) : undefined;
 
-    for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
+    let stopped = false;
+    for (let epoch = startEpoch; epoch < lastEpoch && !stopped; epoch++) {
       const order = shuffledOrder(data.train.count, config.seed, epoch);
       const batches = batchIndices(order, B, data.train.count >= B);
       if (config.encoder.kind === 'poisson') trainSplit.encode.uniforms.write({ seed: epochSeed(config.seed, epoch) });
-      const started = performance.now();
+      let started = performance.now();
       let seen = 0;
       for (let k = 0; k < batches.length; k++) {
+        if (options.pause) {
+          const pausedAt = performance.now();
+          await options.pause();
+          started += performance.now() - pausedAt;
+        }
+        if (options.signal?.aborted) {
+          stopped = true;
+          break;
+        }
         if (config.schedule === 'cosine') {
           const t = (epoch * batchesPerEpoch + k) / (config.epochs * batchesPerEpoch);
           optimizer.setLearningRate(Math.max(baseLr * 0.5 * (1 + Math.cos(Math.PI * t)), baseLr * 1e-3));
@@ -249,9 +272,10 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
             throw new NonFiniteGradientError(st.firstBadCall, badEpoch, (inRun % batches.length) + 1, lastCheckpoint);
           }
           const elapsed = (performance.now() - started) / 1000;
-          options.onProgress?.({ epoch: epoch + 1, batch: k + 1, batches: batches.length, samples: seen, samplesPerSecond: seen / elapsed, loss: m.loss, accuracy: m.accuracy });
+          options.onProgress?.({ epoch: epoch + 1, batch: k + 1, batches: batches.length, samples: seen, samplesPerSecond: seen / elapsed, loss: m.loss, accuracy: m.accuracy, seconds: elapsed });
         }
       }
+      if (stopped) break;
       const trainM = await readMetrics(device, run);
       const seconds = (performance.now() - started) / 1000;
       const evalStart = performance.now();
@@ -263,19 +287,23 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
         seconds, evalSeconds: (performance.now() - evalStart) / 1000, samplesPerSecond: seen / seconds, skippedSteps: st.skipped,
       };
       metrics.push(em);
-      if (options.checkpointPath) {
+      if (options.checkpointPath || options.onCheckpoint) {
         const opt = await optimizer.exportState();
-        await saveCheckpoint(options.checkpointPath, {
+        const checkpoint: Checkpoint = {
           spec, weights: await net.readWeights(),
           optimizer: { spec: config.optimizer, updates: opt.status.updates, slots: opt.slots },
-          training: { ...config, surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope }, epoch: epoch + 1, checkpointPath: options.checkpointPath },
+          training: { ...config, surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope }, epoch: epoch + 1, ...(options.checkpointPath && { checkpointPath: options.checkpointPath }) },
           metrics: metrics as unknown as Record<string, unknown>[],
-        });
-        lastCheckpoint = options.checkpointPath;
+        };
+        if (options.checkpointPath) {
+          await saveCheckpoint(options.checkpointPath, checkpoint);
+          lastCheckpoint = options.checkpointPath;
+        }
+        await options.onCheckpoint?.(checkpoint);
       }
       await options.onEpoch?.(em);
     }
-    return { spec, metrics, weights: await net.readWeights() };
+    return { spec, metrics, weights: await net.readWeights(), ...(stopped && { stopped }) };
   } finally {
     for (const s of splits) s.encode.destroy();
     optimizer?.destroy();

@@ -1,0 +1,39 @@
+import { afterAll, expect } from 'vitest';
+import { gpuTest, releaseSharedDevice } from './fixture.js';
+import { createProfiler } from '../../src/gpu/profiler.js';
+import { createNetwork } from '../../src/layers/network.js';
+import { bptt } from '../../src/methods/bptt.js';
+import { adamOptimizer, createOptimizer } from '../../src/optim/optimizer.js';
+import { lifParams } from '../../src/neurons/lif.js';
+import { fastSigmoid } from '../../src/surrogates.js';
+
+afterAll(releaseSharedDevice);
+
+gpuTest('timestamp profiles name every kernel of a training step', async ({ device, gpu }) => {
+  const net = createNetwork(device, {
+    inputs: 20, hidden: [{ size: 16, recurrent: false }], outputs: 4,
+    neuron: lifParams(), surrogate: fastSigmoid(), readoutReduce: 'mean',
+  }, { seed: 2 });
+  const run = bptt().bind(net, { batch: 8, steps: 10 });
+  const opt = createOptimizer(net, adamOptimizer());
+  const profiler = createProfiler(device);
+  expect(profiler.enabled).toBe(gpu.features.timestampQuery);
+  const enc = device.createCommandEncoder();
+  run.encodeForward(enc, profiler);
+  run.encodeBackward(enc, profiler);
+  opt.encode(enc, profiler);
+  profiler.resolve(enc);
+  device.queue.submit([enc.finish()]);
+  const times = await profiler.read();
+  if (profiler.enabled) {
+    const labels = [...times.keys()];
+    expect(labels).toContain('forward/neurons/lif-forward');
+    expect(labels).toContain('backward/linear/event-weight-grad');
+    expect(labels).toContain('optimizer');
+    for (const ms of times.values()) expect(ms).toBeGreaterThanOrEqual(0);
+  }
+  profiler.destroy();
+  opt.destroy();
+  run.destroy();
+  net.destroy();
+});
