@@ -77,7 +77,9 @@ interface Found { gpu: GPU; adapter: GPUAdapter; tried: string[] }
 async function nodeAdapter(opts: DeviceOptions, log: (m: string) => void): Promise<Found> {
   let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
   try {
-    mod = (await import('webgpu')) as unknown as typeof mod;
+    // the specifier is a variable so that browser bundlers (Vite) leave the native binding out
+    const dawn = 'webgpu';
+    mod = (await import(/* @vite-ignore */ dawn)) as unknown as typeof mod;
   } catch (err) {
     throw new Error(`webspike: cannot load Dawn's Node binding (the 'webgpu' package): ${(err as Error).message}`);
   }
@@ -87,7 +89,8 @@ async function nodeAdapter(opts: DeviceOptions, log: (m: string) => void): Promi
   }
   const flags = opts.disableRobustness ? ['enable-dawn-features=disable_robustness'] : [];
   const tried: string[] = [];
-  const fs = await import('node:fs');
+  const nodeFs = 'node:fs';
+  const fs = (await import(/* @vite-ignore */ nodeFs)) as typeof import('node:fs');
   const env = process.env;
   const attempt = async (what: string): Promise<Found | null> => {
     const gpu = mod.create(flags);
@@ -116,6 +119,32 @@ async function nodeAdapter(opts: DeviceOptions, log: (m: string) => void): Promi
   throw new Error(`webspike: no WebGPU adapter. Tried: ${tried.join('; ')}.`);
 }
 
+/**
+ * Deno's WebGPU (wgpu) reads the Vulkan loader's environment when its instance is
+ * created on the first requestAdapter. On Linux, when the user has not chosen
+ * drivers, offer SwiftShader's ICD in addition to the system's (VK_ADD_DRIVER_FILES),
+ * so a machine without a GPU still gets an adapter. Returns the ICD added, if any.
+ */
+function denoAddSwiftShader(): string | undefined {
+  const D = (globalThis as { Deno?: { build?: { os?: string }; env: { get(k: string): string | undefined; set(k: string, v: string): void }; statSync(p: string): unknown } }).Deno;
+  try {
+    if (!D || D.build?.os !== 'linux') return undefined;
+    if (D.env.get('VK_ICD_FILENAMES') || D.env.get('VK_DRIVER_FILES') || D.env.get('VK_ADD_DRIVER_FILES')) return undefined;
+    for (const p of SWIFTSHADER_ICD_PATHS) {
+      try {
+        D.statSync(p);
+      } catch {
+        continue;
+      }
+      D.env.set('VK_ADD_DRIVER_FILES', p);
+      return p;
+    }
+  } catch {
+    // no --allow-env / --allow-read: leave the driver search to the system
+  }
+  return undefined;
+}
+
 async function navigatorAdapter(runtime: Runtime, opts: DeviceOptions): Promise<Found> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (!nav?.gpu) {
@@ -125,7 +154,11 @@ async function navigatorAdapter(runtime: Runtime, opts: DeviceOptions): Promise<
         : 'webspike: this browser has no WebGPU (navigator.gpu is undefined). Use Chrome/Edge ≥ 113, or enable chrome://flags/#enable-unsafe-webgpu, and serve the page over https or localhost.',
     );
   }
+  const added = runtime === 'deno' ? denoAddSwiftShader() : undefined;
   const adapter = await nav.gpu.requestAdapter({ powerPreference: opts.powerPreference });
+  if (adapter && added && summarize(adapter).software) {
+    (opts.log ?? ((m: string) => console.error(m)))(`webspike: using a software adapter (${adapter.info.description || adapter.info.device}); SwiftShader's Vulkan ICD ${added} was offered to wgpu beside any hardware driver.`);
+  }
   if (!adapter) throw new Error('webspike: navigator.gpu.requestAdapter() returned no adapter (WebGPU is disabled or the GPU is blocklisted; in Chrome check chrome://gpu).');
   return { gpu: nav.gpu, adapter, tried: ['navigator.gpu'] };
 }
