@@ -6,7 +6,7 @@
  *     "spikes": [[[…N_in…] …B…] …T…]   (nested [T][B][N_in]) or a flat array of T·B·N_in numbers,
  *     "labels": [B class indices] }
  * Output (JSON):
- *   { "method": "bptt", "loss": mean CE over the batch, "correct": count,
+ *   { "method": "bptt" | "rtrl" | "eligibility", "loss": mean CE over the batch, "correct": count,
  *     "perSample": [{ "loss", "correct" }…],
  *     "gradients": { "hidden.0.w": { "shape": [out, in], "data": [row-major…] }, … } }
  * Gradients are dL/dθ of the batch-mean loss, same names and layout as the checkpoint.
@@ -14,7 +14,7 @@
 import { readF32 } from '../gpu/buffers.js';
 import type { WebspikeDevice } from '../gpu/device.js';
 import { createNetwork } from '../layers/network.js';
-import { bptt } from '../methods/bptt.js';
+import { methodByName, type MethodByNameOptions } from '../methods/by-name.js';
 import { parameterShapes, weightList, type NetworkSpec } from '../model/network.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 
@@ -77,12 +77,12 @@ export interface GradientReport {
   gradients: Record<string, { shape: [number, number]; data: number[] }>;
 }
 
-export async function computeGradients(gpu: WebspikeDevice, model: Checkpoint, batch: SpikeBatch, methodName = 'bptt'): Promise<GradientReport> {
-  if (methodName !== 'bptt') throw new Error(`unknown gradient method '${methodName}' (available: bptt)`);
+export async function computeGradients(gpu: WebspikeDevice, model: Checkpoint, batch: SpikeBatch, methodName = 'bptt', methodOptions: MethodByNameOptions = {}): Promise<GradientReport> {
+  const method = methodByName(methodName, methodOptions);
   checkBatchAgainstModel(batch, model.spec);
   const { device } = gpu;
   const net = createNetwork(device, model.spec, model.weights);
-  const run = bptt().bind(net, { batch: batch.batch, steps: batch.steps });
+  const run = method.bind(net, { batch: batch.batch, steps: batch.steps });
   try {
     device.queue.writeBuffer(run.input, 0, batch.spikes);
     device.queue.writeBuffer(run.labels, 0, batch.labels);

@@ -11,13 +11,14 @@ import { adamOptimizer, sgdOptimizer } from '../optim/optimizer.js';
 import { DEFAULT_TRAIN_CONFIG, train, type TrainConfig } from '../train/trainer.js';
 import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 import { progressBar } from './progress.js';
+import { methodByName } from '../methods/by-name.js';
 import { checkBatchAgainstModel, computeGradients, parseBatch } from './grad.js';
 
 const HELP = `webspike — spiking neural networks on WebGPU
 
 Usage:
   webspike train [options]     train (defaults: MNIST digits, 784-256-10 LIF, 25 steps, Poisson)
-  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt]
+  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility] [--signal s]
   webspike info                show the WebGPU adapter
   webspike help
 
@@ -49,7 +50,11 @@ train options (default in brackets):
   --metrics <file>                      append one JSON object per epoch
   --checkpoint <file>                   save after every epoch
   --resume <file>                       continue from a checkpoint
-  --method <bptt>                       gradient method [bptt]
+  --method <bptt|rtrl|eligibility>     gradient method [bptt]: surrogate BPTT, exact forward mode
+                                        (small networks), or factorized eligibility traces
+  --signal <name>                       eligibility learning signal: symmetric, feedback-alignment,
+                                        direct, local [symmetric]
+  --update-every <k>                    eligibility: update the weights every k steps (online)
   --disable-robustness                  Node: skip Dawn's bounds checks (trusted runs only; faster)
   --quiet                               no progress bar
 `;
@@ -86,7 +91,8 @@ async function cmdTrain(argv: string[]): Promise<void> {
       momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, clip: { type: 'string' },
       schedule: { type: 'string' }, 'init-gain': { type: 'string' }, 'readout-gain': { type: 'string' }, seed: { type: 'string' },
       metrics: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' },
-      method: { type: 'string' }, 'disable-robustness': { type: 'boolean' }, quiet: { type: 'boolean' },
+      method: { type: 'string' }, signal: { type: 'string' }, 'update-every': { type: 'string' },
+      'disable-robustness': { type: 'boolean' }, quiet: { type: 'boolean' },
     },
   });
   const d = DEFAULT_TRAIN_CONFIG;
@@ -134,7 +140,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
     schedule: (v.schedule as TrainConfig['schedule']) ?? base.schedule,
   };
   if (!['cosine', 'constant'].includes(config.schedule)) throw new Error(`--schedule must be cosine or constant, got '${config.schedule}'`);
-  if (v.method && v.method !== 'bptt') throw new Error(`unknown --method '${v.method}' (available: bptt)`);
+  const method = methodByName(v.method ?? 'bptt', { signal: v.signal, updateEvery: num(v['update-every'], 'update-every') });
   const dataName = v.data ?? (resume?.training?.data as string | undefined) ?? 'mnist';
   const { loadDataset, takeFirst } = await import('../data/node.js');
   const splits = await loadDataset(dataName);
@@ -150,8 +156,10 @@ async function cmdTrain(argv: string[]): Promise<void> {
     log(`webspike: ${describeDevice(gpu)}`);
     log(`data: ${dataName} (${data.train.count} train / ${data.test.count} test), network ${data.train.rows * data.train.cols}-${config.hidden.join('-')}${config.recurrent ? ' (recurrent)' : ''}-${data.train.classes}, T=${config.steps}, batch ${config.batchSize}, ${config.epochs} epochs, ${config.optimizer.kind} lr ${config.optimizer.lr}`);
     const bar = progressBar();
+    if (method.name !== 'bptt') log(`method: ${method.description}`);
     await train(gpu, data, { ...config, ...( { data: dataName } as object) } as TrainConfig, {
       resume,
+      method,
       checkpointPath: v.checkpoint,
       onProgress: (p) => {
         if (!v.quiet) bar.update(`epoch ${p.epoch} batch ${p.batch}/${p.batches}  ${p.samplesPerSecond.toFixed(0)} samples/s  loss ${p.loss.toFixed(4)}  acc ${(100 * p.accuracy).toFixed(2)}%`, p.batch / p.batches, false);
@@ -169,7 +177,10 @@ async function cmdGrad(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({
     args: argv,
     strict: true,
-    options: { model: { type: 'string' }, batch: { type: 'string' }, out: { type: 'string' }, method: { type: 'string' }, 'disable-robustness': { type: 'boolean' } },
+    options: {
+      model: { type: 'string' }, batch: { type: 'string' }, out: { type: 'string' }, method: { type: 'string' },
+      signal: { type: 'string' }, 'disable-robustness': { type: 'boolean' },
+    },
   });
   if (!v.model || !v.batch) throw new Error('webspike grad needs --model <checkpoint> and --batch <file.json>');
   const fs = await import('node:fs/promises');
@@ -182,7 +193,7 @@ async function cmdGrad(argv: string[]): Promise<void> {
   }
   const batch = parseBatch(doc, v.batch);
   checkBatchAgainstModel(batch, model.spec, v.batch);
-  const report = await withDevice(!!v['disable-robustness'], (gpu) => computeGradients(gpu, model, batch, v.method ?? 'bptt'));
+  const report = await withDevice(!!v['disable-robustness'], (gpu) => computeGradients(gpu, model, batch, v.method ?? 'bptt', { signal: v.signal }));
   const text = JSON.stringify(report);
   if (v.out) {
     await fs.writeFile(v.out, text);
@@ -205,6 +216,10 @@ async function cmdInfo(): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   const [cmd = 'train', ...rest] = argv;
   try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
     if (cmd === 'train') await cmdTrain(rest);
     else if (cmd === 'grad') await cmdGrad(rest);
     else if (cmd === 'info') await cmdInfo();

@@ -52,7 +52,27 @@ export interface MethodRun {
   stored(): StoredState;
   /** per-layer buffers a user can read after a forward pass (name → buffer and shape) */
   readonly observables: ReadonlyMap<string, { buffer: GPUBuffer; shape: readonly number[] }>;
+  /**
+   * Present when the method updates the weights within a sequence (online
+   * learning): the trainer records chunk after chunk, each followed by an
+   * optimizer step, instead of encodeForward + encodeBackward.
+   */
+  readonly online?: OnlineUpdates;
   destroy(): void;
+}
+
+/** Chunked recording of one training sequence for updates every `chunkSteps` steps. */
+export interface OnlineUpdates {
+  readonly chunkSteps: number;
+  /** ⌈T / chunkSteps⌉ */
+  readonly chunks: number;
+  /**
+   * Records steps [c·k, min(T, (c+1)·k)) and overwrites every gradient buffer with
+   * their contribution; chunk 0 starts the sequence from zero states, the last one
+   * also computes the loss and accumulates the metrics. Chunks must be recorded in
+   * order (the states carry over between them).
+   */
+  encodeChunk(encoder: GPUCommandEncoder, chunk: number, profiler?: Profiler): void;
 }
 
 export interface GradientMethod {

@@ -9,6 +9,7 @@ import { bindEncoder, type EncoderSpec } from '../encode/encoders.js';
 import { epochSeed } from '../encode/rng.js';
 import { packBytes, readF32, storageBuffer, uploadBuffer } from '../gpu/buffers.js';
 import type { WebspikeDevice } from '../gpu/device.js';
+import { createProfiler, type Profiler } from '../gpu/profiler.js';
 import { batchIndices, shuffledOrder } from '../data/batches.js';
 import type { DatasetSplits, ImageDataset } from '../data/dataset.js';
 import { createNetwork, type GpuNetwork } from '../layers/network.js';
@@ -90,6 +91,13 @@ export interface TrainOptions {
   pause?: () => void | Promise<void>;
   /** called after every epoch with the checkpoint `checkpointPath` would hold (browsers: keep it for a download) */
   onCheckpoint?: (c: Checkpoint) => void | Promise<void>;
+  /**
+   * With `onProfile`: every this many training steps (default 20), one step runs each kernel in its own
+   * timestamped pass (src/gpu/profiler.ts) where the device has 'timestamp-query'.
+   */
+  profileEvery?: number;
+  /** per-kernel GPU milliseconds of a profiled training step ('encode', 'forward/…', 'backward/…', 'optimizer') */
+  onProfile?: (ms: Map<string, number>, at: { epoch: number; batch: number }) => void;
 }
 
 export interface TrainResult {
@@ -163,7 +171,7 @@ export interface Session {
 }
 
 /** Load a batch's indices and labels and record encoder + forward (+ backward + optimizer when training). */
-function recordStep(device: GPUDevice, s: Session, split: SplitOnGpu, indices: ArrayLike<number>, train: boolean, clearMetrics: boolean): void {
+function recordStep(device: GPUDevice, s: Session, split: SplitOnGpu, indices: ArrayLike<number>, train: boolean, clearMetrics: boolean, profiler?: Profiler): void {
   const B = s.run.shape.batch;
   const idx = new Uint32Array(B);
   const labels = new Uint32Array(B);
@@ -177,14 +185,23 @@ function recordStep(device: GPUDevice, s: Session, split: SplitOnGpu, indices: A
   split.encode.uniforms.write({ valid: indices.length });
   const enc = device.createCommandEncoder({ label: train ? 'train-step' : 'eval-step' });
   if (clearMetrics) enc.clearBuffer(s.run.metrics);
-  const pass = enc.beginComputePass({ label: 'encode' });
+  const pass = enc.beginComputePass({ label: 'encode', timestampWrites: profiler?.pass('encode') });
   split.encode.encode(pass);
   pass.end();
-  s.run.encodeForward(enc);
-  if (train) {
-    s.run.encodeBackward(enc);
-    s.optimizer.encode(enc);
+  if (train && s.run.online) {
+    // online learning: an optimizer step after every chunk of the sequence (the last chunk computes the loss)
+    for (let c = 0; c < s.run.online.chunks; c++) {
+      s.run.online.encodeChunk(enc, c, profiler);
+      s.optimizer.encode(enc, profiler);
+    }
+  } else {
+    s.run.encodeForward(enc, profiler);
+    if (train) {
+      s.run.encodeBackward(enc, profiler);
+      s.optimizer.encode(enc, profiler);
+    }
   }
+  profiler?.resolve(enc);
   device.queue.submit([enc.finish()]);
 }
 
@@ -218,6 +235,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   let run: MethodRun | undefined;
   let optimizer: GpuOptimizer | undefined;
   const splits: SplitOnGpu[] = [];
+  const profiler = options.onProfile && device.features.has('timestamp-query') ? createProfiler(device) : undefined;
   try {
     run = method.bind(net, { batch: B, steps: config.steps });
     optimizer = createOptimizer(net, resume?.optimizer?.spec ?? config.optimizer, { maxGradNorm: config.maxGradNorm });
@@ -262,12 +280,15 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
           const t = (epoch * batchesPerEpoch + k) / (config.epochs * batchesPerEpoch);
           optimizer.setLearningRate(Math.max(baseLr * 0.5 * (1 + Math.cos(Math.PI * t)), baseLr * 1e-3));
         }
-        recordStep(device, session, trainSplit, batches[k], true, k === 0);
+        const profile = profiler && (k + 1) % (options.profileEvery ?? 20) === 0 ? profiler : undefined;
+        recordStep(device, session, trainSplit, batches[k], true, k === 0, profile);
+        if (profile) options.onProfile!(await profile.read(), { epoch: epoch + 1, batch: k + 1 });
         seen += batches[k].length;
         if ((k + 1) % progressEvery === 0 || k === batches.length - 1) {
           const [m, st] = await Promise.all([readMetrics(device, run), optimizer.status()]);
           if (st.firstBadCall !== null) {
-            const inRun = st.firstBadCall - 1 - (resume?.optimizer?.updates ?? 0);
+            // optimizer calls per batch: one, or one per chunk with online updates
+            const inRun = Math.floor((st.firstBadCall - 1 - (resume?.optimizer?.updates ?? 0)) / (run.online?.chunks ?? 1));
             const badEpoch = startEpoch + Math.floor(inRun / batches.length) + 1;
             throw new NonFiniteGradientError(st.firstBadCall, badEpoch, (inRun % batches.length) + 1, lastCheckpoint);
           }
@@ -306,6 +327,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
     return { spec, metrics, weights: await net.readWeights(), ...(stopped && { stopped }) };
   } finally {
     for (const s of splits) s.encode.destroy();
+    profiler?.destroy();
     optimizer?.destroy();
     run?.destroy();
     net.destroy();

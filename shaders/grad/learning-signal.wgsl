@@ -1,0 +1,34 @@
+// Factorized eligibility traces (SuperSpike eq. 13 / e-prop): the postsynaptic
+// factor of layer l at step n = clock[0], in place on the learning signal λ:
+//   δ[b,i] = σ′(U[b,i] − ϑ) · λ[b,i] · (APPLY_RESPONSE ? scale·h[n] : 1)
+// λ comes from an output error through a feedback matrix (λ = e·F; then
+// APPLY_RESPONSE with scale = c of the readout reduction, h[n] = readout_response)
+// or from the layer above (λ = δ_{l+1}·F). The weight update is then
+// dW += δᵀ·ε_U (linear/matmul).
+// Bindings: 0 params, 1 clock, 2 membrane U[n] [B][N], 3 delta [B][N] (λ in, δ out).
+// Needs common/readout-response and a surrogate snippet. Threads: one per (sample, neuron).
+override APPLY_RESPONSE: bool = false;
+
+struct Params {
+  count: u32,
+  steps: u32,
+  alpha: f32,
+  beta: f32,
+  threshold: f32,
+  slope: f32,
+  scale: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> clock: array<u32>;
+@group(0) @binding(2) var<storage, read> membrane: array<f32>;
+@group(0) @binding(3) var<storage, read_write> delta: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = flat_id(gid, groups);
+  if (idx >= params.count) { return; }
+  var f = surrogate_grad(membrane[idx] - params.threshold, params.slope);
+  if (APPLY_RESPONSE) { f *= params.scale * readout_response(params.alpha, params.beta, params.steps, clock[0]); }
+  delta[idx] = f * delta[idx];
+}

@@ -1,0 +1,28 @@
+/** Gradient methods by name, for the command line and configuration files. */
+import { bptt } from './bptt.js';
+import { eligibility, LEARNING_SIGNALS, type LearningSignal } from './eligibility.js';
+import type { GradientMethod } from './method.js';
+import { rtrl } from './rtrl.js';
+
+export const METHOD_NAMES = ['bptt', 'rtrl', 'eligibility'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export interface MethodByNameOptions {
+  /** eligibility: learning signal */
+  signal?: string;
+  /** eligibility: online updates every k steps */
+  updateEvery?: number;
+}
+
+export function methodByName(name: string, o: MethodByNameOptions = {}): GradientMethod {
+  if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new Error(`unknown gradient method '${name}' (available: ${METHOD_NAMES.join(', ')})`);
+  if (name !== 'eligibility' && (o.signal !== undefined || o.updateEvery !== undefined)) {
+    throw new Error(`--signal and --update-every apply to --method eligibility only, not '${name}'`);
+  }
+  if (name === 'bptt') return bptt();
+  if (name === 'rtrl') return rtrl();
+  if (o.signal !== undefined && !(LEARNING_SIGNALS as readonly string[]).includes(o.signal)) {
+    throw new Error(`unknown learning signal '${o.signal}' (available: ${LEARNING_SIGNALS.join(', ')})`);
+  }
+  return eligibility({ signal: o.signal as LearningSignal | undefined, updateEvery: o.updateEvery });
+}
