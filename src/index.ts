@@ -11,13 +11,14 @@ export {
 } from './model/network.js';
 export { createNetwork, type GpuNetwork, type GpuParam } from './layers/network.js';
 export type { GradientMethod, MethodRun, BatchShape, InputKind, StoredState, OnlineUpdates } from './methods/method.js';
-export { bptt, type BpttOptions } from './methods/bptt.js';
+export { bptt, resolvePropagation, type BpttOptions, type Propagation } from './methods/bptt.js';
 export { rtrl } from './methods/rtrl.js';
 export { eligibility, feedbackMatrices, LEARNING_SIGNALS, type EligibilityOptions, type EligibilityRun, type LearningSignal, type FeedbackMatrices } from './methods/eligibility.js';
 export { methodByName, METHOD_NAMES } from './methods/by-name.js';
 export { poisson, latency, encoderByName, encodeCpu, type EncoderSpec } from './encode/encoders.js';
 export { adamOptimizer, sgdOptimizer, createOptimizer, type OptimizerSpec, type GpuOptimizer } from './optim/optimizer.js';
 export { train, DEFAULT_TRAIN_CONFIG, NonFiniteGradientError, type TrainConfig, type EpochMetrics, type Progress } from './train/trainer.js';
+export { trainSequences, evaluateSequences, type SequenceTrainOptions, type SequenceEpochMetrics } from './train/sequences.js';
 export { serializeCheckpoint, parseCheckpoint, CheckpointError, type Checkpoint } from './train/checkpoint.js';
 export { computeGradients, parseBatch, type SpikeBatch, type GradientReport } from './cli/grad.js';
 export * from './data/index.js';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
-import { bptt } from '../../src/methods/bptt.js';
+import { bptt, resolvePropagation, type BpttOptions } from '../../src/methods/bptt.js';
 import { lifParams, type ResetMode } from '../../src/neurons/lif.js';
 import { SURROGATE_NAMES, surrogateByName } from '../../src/surrogates.js';
 import type { NetworkSpec, ReadoutReduce } from '../../src/model/network.js';
@@ -17,7 +17,7 @@ interface Case {
   detachReset: boolean;
   surrogate: string;
   reduce: ReadoutReduce;
-  propagation: 'event' | 'dense';
+  propagation: BpttOptions['propagation'];
 }
 
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -43,8 +43,15 @@ for (const reset of ['subtract', 'zero'] as const) {
 cases.push({ hidden: [{ size: 17, recurrent: true }, { size: 13, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max' });
 
 describe('surrogate BPTT on the GPU matches the float64 reference', () => {
-  for (const c of cases.flatMap((c) => (['event', 'dense'] as const).map((propagation): Case => ({ ...c, propagation })))) {
-    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${c.propagation}`;
+  const mixed: Case[] = [
+    { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'fast-sigmoid', reduce: 'mean', propagation: { forward: 'dense', weightGrad: 'event' } },
+    { hidden: [{ size: 21, recurrent: true }], reset: 'subtract', detachReset: false, surrogate: 'triangle', reduce: 'sum', propagation: { forward: 'dense', weightGrad: 'event' } },
+    { hidden: [{ size: 21, recurrent: true }], reset: 'zero', detachReset: true, surrogate: 'triangle', reduce: 'max', propagation: { forward: 'event', weightGrad: 'dense' } },
+  ];
+  const all = [...cases.flatMap((c) => (['event', 'dense'] as const).map((propagation): Case => ({ ...c, propagation }))), ...mixed];
+  for (const c of all) {
+    const prop = typeof c.propagation === 'object' ? `forward ${c.propagation.forward}/grad ${c.propagation.weightGrad}` : c.propagation;
+    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${prop}`;
     gpuTest(name, async ({ device }) => {
       const spec: NetworkSpec = {
         inputs: 29,
@@ -96,4 +103,15 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
       net.destroy();
     });
   }
+});
+
+describe('propagation choice', () => {
+  gpuTest('auto picks event paths on a software adapter; explicit choices are kept; bad ones are refused', async ({ device }) => {
+    const software = /swiftshader|llvmpipe|lavapipe/i.test(`${device.adapterInfo?.vendor} ${device.adapterInfo?.architecture} ${device.adapterInfo?.description}`) || (device.adapterInfo as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter === true;
+    expect(resolvePropagation(device, undefined)).toEqual(software ? { forward: 'event', weightGrad: 'event' } : { forward: 'dense', weightGrad: 'event' });
+    expect(resolvePropagation(device, 'dense')).toEqual({ forward: 'dense', weightGrad: 'dense' });
+    expect(resolvePropagation(device, { forward: 'event', weightGrad: 'dense' })).toEqual({ forward: 'event', weightGrad: 'dense' });
+    expect(() => resolvePropagation(device, 'sparse' as never)).toThrow(/propagation/);
+    expect(() => resolvePropagation(device, { forward: 'dense', weightGrad: 'x' } as never)).toThrow(/per phase/);
+  });
 });
