@@ -163,6 +163,21 @@ async function navigatorAdapter(runtime: Runtime, opts: DeviceOptions): Promise<
   return { gpu: nav.gpu, adapter, tried: ['navigator.gpu'] };
 }
 
+/** Whether each device from requestDevice() runs on a software adapter (read by kernels that pick a path per adapter). */
+const softwareDevices = new WeakMap<GPUDevice, boolean>();
+
+/**
+ * true / false for a device made by requestDevice(); otherwise what the device's
+ * adapterInfo says where the runtime exposes it, else undefined.
+ */
+export function isSoftwareDevice(device: GPUDevice): boolean | undefined {
+  const known = softwareDevices.get(device);
+  if (known !== undefined) return known;
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
+  if (!info || !(info.vendor || info.description || info.device)) return undefined;
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+}
+
 /** Acquire an adapter and device. Call `destroy()` when done (Node keeps the process alive otherwise). */
 export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeDevice> {
   const runtime = detectRuntime();
@@ -185,6 +200,7 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
       maxComputeWorkgroupsPerDimension: al.maxComputeWorkgroupsPerDimension,
     },
   });
+  softwareDevices.set(device, summary.software);
   let destroyed = false;
   const lost = device.lost;
   void lost.then((info) => {

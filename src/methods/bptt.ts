@@ -21,6 +21,7 @@ import { stepIndex, type Dispatch } from '../../kernels/kernel.js';
 import { matmul } from '../../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
 import { eventForward } from '../../kernels/linear/event-forward.js';
+import { isSoftwareDevice } from '../gpu/device.js';
 import { eventWeightGrad } from '../../kernels/linear/event-weight-grad.js';
 import { lifForward } from '../../kernels/neurons/lif-forward.js';
 import { lifBackward } from '../../kernels/neurons/lif-backward.js';
@@ -79,14 +80,8 @@ export function resolvePropagation(device: GPUDevice, choice: BpttOptions['propa
     return { forward: choice.forward, weightGrad: choice.weightGrad };
   }
   if (choice !== undefined && choice !== 'auto') throw new RangeError(`propagation must be 'auto', 'event', 'dense' or { forward, weightGrad }, got '${String(choice)}'`);
-  return isSoftwareDevice(device) ? { forward: 'event', weightGrad: 'event' } : { forward: 'dense', weightGrad: 'event' };
-}
-
-function isSoftwareDevice(device: GPUDevice): boolean {
-  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
-  if (!info) return true;
-  if (info.isFallbackAdapter) return true;
-  return /swiftshader|llvmpipe|lavapipe|software|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+  // unknown adapters (a device not made by requestDevice, no adapterInfo) take the event paths
+  return isSoftwareDevice(device) === false ? { forward: 'dense', weightGrad: 'event' } : { forward: 'event', weightGrad: 'event' };
 }
 
 export function bptt(options: BpttOptions = {}): GradientMethod {
