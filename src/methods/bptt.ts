@@ -60,10 +60,12 @@ export interface BpttOptions {
    * neuron and gathers only their weights (work ∝ spikes); 'dense' multiplies the
    * full spike matrices (linear/matmul). One choice for both, or one per phase.
    * Default 'auto': event for both on a software adapter (SwiftShader: event
-   * forward ~10× faster than dense at 2–20 % activity), dense forward and event
-   * weight gradients on a hardware adapter (H200, bench/results/train-step-h200*.json:
-   * dense forward 4.6 ms vs event 24 ms, event weight gradients 3.1 ms vs dense
-   * 21.8 ms for 784-512-10, T = 100, B = 256, p = 0.02).
+   * forward ~10× faster than dense at 2–20 % activity), dense for both on a
+   * hardware adapter. On an H200 (bench/results/train-step-h200*.json) dense was
+   * as fast or faster in every configuration: the event paths spend most of their
+   * time compacting spike lists (784-512-10, T = 100, B = 256: dense 26 ms per
+   * step at p = 0.02 and 0.2; event 27 / 47 ms; dense forward + event weight
+   * gradients 29 / 39 ms).
    */
   propagation?: Propagation | 'auto' | { forward: Propagation; weightGrad: Propagation };
 }
@@ -81,7 +83,7 @@ export function resolvePropagation(device: GPUDevice, choice: BpttOptions['propa
   }
   if (choice !== undefined && choice !== 'auto') throw new RangeError(`propagation must be 'auto', 'event', 'dense' or { forward, weightGrad }, got '${String(choice)}'`);
   // unknown adapters (a device not made by requestDevice, no adapterInfo) take the event paths
-  return isSoftwareDevice(device) === false ? { forward: 'dense', weightGrad: 'event' } : { forward: 'event', weightGrad: 'event' };
+  return isSoftwareDevice(device) === false ? { forward: 'dense', weightGrad: 'dense' } : { forward: 'event', weightGrad: 'event' };
 }
 
 export function bptt(options: BpttOptions = {}): GradientMethod {

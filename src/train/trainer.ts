@@ -119,7 +119,7 @@ export class NonFiniteGradientError extends Error {
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  hidden: [256],
+  hidden: [512],
   recurrent: false,
   steps: 25,
   neuron: { dtMs: 1, tauSynMs: 5, tauMemMs: 10 },
