@@ -35,7 +35,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var s = 0.0;
   if (b < params.valid) {
     let sample = sample_index[b];
-    s = select(0.0, 1.0, uniform01(params.seed, sample, n, j) < params.rate * pixel(sample, j));
+    // u ≥ 0, so a black pixel never spikes: skip the hash for it (most MNIST pixels)
+    let p = params.rate * pixel(sample, j);
+    if (p > 0.0) {
+      s = select(0.0, 1.0, uniform01(params.seed, sample, n, j) < p);
+    }
   }
   spikes[idx] = s;
 }
