@@ -17,15 +17,15 @@ import { checkBatchAgainstModel, computeGradients, parseBatch } from './grad.js'
 const HELP = `webspike — spiking neural networks on WebGPU
 
 Usage:
-  webspike train [options]     train (defaults: MNIST digits, 784-256-10 LIF, 25 steps, Poisson)
-  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility] [--signal s]
+  webspike train [options]     train (defaults: MNIST digits, 784-512-10 LIF, 25 steps, Poisson)
+  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility] [--signal s] [--update-every k]
   webspike info                show the WebGPU adapter
   webspike help
 
 train options (default in brackets):
   --data <mnist|fashion-mnist|folder>   data set; a folder holds standard IDX files [mnist]
   --train-limit <n> --test-limit <n>    use the first n samples of each split
-  --hidden <sizes>                      hidden layer sizes, comma separated [256]
+  --hidden <sizes>                      hidden layer sizes, comma separated [512]
   --recurrent                           recurrent hidden layers
   --steps <T>                           time steps per sample [25]
   --dt <ms> --tau-syn <ms> --tau-mem <ms>   Δt and time constants [1, 5, 10]
@@ -140,12 +140,20 @@ async function cmdTrain(argv: string[]): Promise<void> {
     schedule: (v.schedule as TrainConfig['schedule']) ?? base.schedule,
   };
   if (!['cosine', 'constant'].includes(config.schedule)) throw new Error(`--schedule must be cosine or constant, got '${config.schedule}'`);
-  const method = methodByName(v.method ?? 'bptt', { signal: v.signal, updateEvery: num(v['update-every'], 'update-every') });
+  // the method is saved in the checkpoint's training section, so --resume continues with the same one
+  const saved = v.method === undefined ? (resume?.training?.method as { name?: string; signal?: string; updateEvery?: number } | undefined) : undefined;
+  const methodChoice = {
+    name: v.method ?? saved?.name ?? 'bptt',
+    signal: v.signal ?? saved?.signal,
+    updateEvery: num(v['update-every'], 'update-every') ?? saved?.updateEvery,
+  };
+  const method = methodByName(methodChoice.name, { signal: methodChoice.signal, updateEvery: methodChoice.updateEvery });
   const dataName = v.data ?? (resume?.training?.data as string | undefined) ?? 'mnist';
   const { loadDataset, takeFirst } = await import('../data/node.js');
   const splits = await loadDataset(dataName);
-  const trainLimit = num(v['train-limit'], 'train-limit');
-  const testLimit = num(v['test-limit'], 'test-limit');
+  // like the data set, the subset sizes are saved in the checkpoint and kept by --resume
+  const trainLimit = num(v['train-limit'], 'train-limit') ?? (resume?.training?.trainLimit as number | undefined);
+  const testLimit = num(v['test-limit'], 'test-limit') ?? (resume?.training?.testLimit as number | undefined);
   const data = {
     train: trainLimit ? takeFirst(splits.train, trainLimit) : splits.train,
     test: testLimit ? takeFirst(splits.test, testLimit) : splits.test,
@@ -157,7 +165,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
     log(`data: ${dataName} (${data.train.count} train / ${data.test.count} test), network ${data.train.rows * data.train.cols}-${config.hidden.join('-')}${config.recurrent ? ' (recurrent)' : ''}-${data.train.classes}, T=${config.steps}, batch ${config.batchSize}, ${config.epochs} epochs, ${config.optimizer.kind} lr ${config.optimizer.lr}`);
     const bar = progressBar();
     if (method.name !== 'bptt') log(`method: ${method.description}`);
-    await train(gpu, data, { ...config, ...( { data: dataName } as object) } as TrainConfig, {
+    await train(gpu, data, { ...config, ...({ data: dataName, trainLimit, testLimit, method: methodChoice } as object) } as TrainConfig, {
       resume,
       method,
       checkpointPath: v.checkpoint,
@@ -179,10 +187,13 @@ async function cmdGrad(argv: string[]): Promise<void> {
     strict: true,
     options: {
       model: { type: 'string' }, batch: { type: 'string' }, out: { type: 'string' }, method: { type: 'string' },
-      signal: { type: 'string' }, 'disable-robustness': { type: 'boolean' },
+      signal: { type: 'string' }, 'update-every': { type: 'string' }, 'disable-robustness': { type: 'boolean' },
     },
   });
   if (!v.model || !v.batch) throw new Error('webspike grad needs --model <checkpoint> and --batch <file.json>');
+  const methodName = v.method ?? 'bptt';
+  const methodOptions = { signal: v.signal, updateEvery: num(v['update-every'], 'update-every') };
+  methodByName(methodName, methodOptions); // bad method options fail before any file is read
   const fs = await import('node:fs/promises');
   const model = await loadCheckpoint(v.model);
   let doc: unknown;
@@ -193,7 +204,7 @@ async function cmdGrad(argv: string[]): Promise<void> {
   }
   const batch = parseBatch(doc, v.batch);
   checkBatchAgainstModel(batch, model.spec, v.batch);
-  const report = await withDevice(!!v['disable-robustness'], (gpu) => computeGradients(gpu, model, batch, v.method ?? 'bptt', { signal: v.signal }));
+  const report = await withDevice(!!v['disable-robustness'], (gpu) => computeGradients(gpu, model, batch, methodName, methodOptions));
   const text = JSON.stringify(report);
   if (v.out) {
     await fs.writeFile(v.out, text);

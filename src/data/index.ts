@@ -23,3 +23,8 @@ export type { ImageDataset, DatasetSplits, DatasetFromIdxOptions } from './datas
 
 export { splitmix32, createRng, epochSeed, shuffledOrder, batchIndices, gatherBatch } from './batches.js';
 export type { Rng, Batch } from './batches.js';
+
+export { sequenceBatch } from './spike-sequences.js';
+export type { SpikeSequenceDataset } from './spike-sequences.js';
+export { delayedCue } from './delayed-cue.js';
+export type { DelayedCueOptions, DelayedCueDataset, DelayedCueVariant } from './delayed-cue.js';
