@@ -10,7 +10,7 @@ export {
   initWeights, parameterShapes, validateWeights, type NetworkSpec, type NetworkWeights, type HiddenLayerSpec, type ReadoutReduce,
 } from './model/network.js';
 export { createNetwork, type GpuNetwork, type GpuParam } from './layers/network.js';
-export type { GradientMethod, MethodRun, BatchShape, InputKind, StoredState, OnlineUpdates } from './methods/method.js';
+export type { GradientMethod, MethodRun, BatchShape, InputKind, StoredState, OnlineUpdates, InputWindows } from './methods/method.js';
 export { bptt, resolvePropagation, type BpttOptions, type Propagation } from './methods/bptt.js';
 export { rtrl } from './methods/rtrl.js';
 export { eligibility, feedbackMatrices, LEARNING_SIGNALS, type EligibilityOptions, type EligibilityRun, type LearningSignal, type FeedbackMatrices } from './methods/eligibility.js';
@@ -24,3 +24,10 @@ export { computeGradients, parseBatch, type SpikeBatch, type GradientReport } fr
 export * from './data/index.js';
 export { referenceForward, referenceBackward } from './reference/lif-network.js';
 export { referenceRtrl, referenceEligibility, readoutResponse } from './reference/forward-mode.js';
+// float64 event-driven continuous-time LIF and EventProp (the spec for the event-exact GPU methods)
+export {
+  eventForward as referenceEventForward, readoutMaxima, nextCrossing, validateEventSpec,
+  type EventLifSpec, type EventOutputKind, type InputSpike, type EventSpike, type EventForwardResult, type EventForwardOptions,
+  type ReadoutMaxima, type ReadoutMaxKind, type CrossingSolver,
+} from './reference/event-lif.js';
+export { eventProp as referenceEventProp, eventPropBackward as referenceEventPropBackward, eventLoss, type EventLoss, type EventLossValue, type EventPropOptions, type EventPropResult } from './reference/eventprop.js';

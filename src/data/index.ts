@@ -28,3 +28,5 @@ export { sequenceBatch } from './spike-sequences.js';
 export type { SpikeSequenceDataset } from './spike-sequences.js';
 export { delayedCue } from './delayed-cue.js';
 export type { DelayedCueOptions, DelayedCueDataset, DelayedCueVariant } from './delayed-cue.js';
+export { yinYang, yinYangClass, yinYangSpikes, mnistLatencySpikes, YIN_YANG_CLASSES } from './yin-yang.js';
+export type { TimedSpike, YinYangOptions, YinYangDataset, YinYangEncoding, MnistLatencyOptions } from './yin-yang.js';
