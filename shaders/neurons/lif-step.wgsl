@@ -4,8 +4,9 @@
 //   entry `update`: I[n+1] = α·I[n] + W·S_in[n] + V·S[n]     (V when RECURRENT)
 //                   U[n+1] = β·U[n] + I[n] − ϑ·S[n]          (RESET_ZERO: β·U[n]·(1 − S[n]) + I[n])
 // `spike` runs for every layer before any `update` of step n, so S_in[n] and S[n]
-// are complete when the currents are formed. S_in is row n of the input
-// [T][B][K] (INPUT_SEQUENCE) or the layer below's spikes [B][K].
+// are complete when the currents are formed. S_in is row n mod rows of the input
+// [rows][B][K] (INPUT_SEQUENCE; rows = T, or k for input written in windows of k
+// steps) or the layer below's spikes [B][K].
 // Bindings: 0 params, 1 clock, 2 spikes_in, 3 weights W [N][K], 4 recurrent V [N][N]
 // (any buffer when not RECURRENT), 5 membrane U [B][N], 6 syn_current I [B][N],
 // 7 spikes S [B][N]. Threads: one per (sample, neuron).
@@ -20,6 +21,7 @@ struct Params {
   alpha: f32,
   beta: f32,
   threshold: f32,
+  rows: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -46,7 +48,7 @@ fn update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   let b = idx / params.neurons;
   let i = idx % params.neurons;
   var base = b * params.inputs;
-  if (INPUT_SEQUENCE) { base += clock[0] * params.batch * params.inputs; }
+  if (INPUT_SEQUENCE) { base += (clock[0] % params.rows) * params.batch * params.inputs; }
   var drive = 0.0;
   for (var k = 0u; k < params.inputs; k++) {
     let s = spikes_in[base + k];

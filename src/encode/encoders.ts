@@ -7,6 +7,8 @@
  *   rate·x_j (x = pixel/255), drawn from a counter-based RNG keyed by
  *   (seed, sample index, n, j): the same sample gets the same spike train
  *   regardless of batch composition. A new seed per epoch redraws the trains.
+ *   Encoding a window of steps [n0, n0 + k) (`stepOffset`, or a step clock on
+ *   the GPU) gives exactly rows n0… of the whole-sequence encoding.
  * - Latency coding (time to first spike): one spike per input brighter than
  *   `threshold`, at t = round((1 − x)(T − 1)) ('linear'), or at
  *   t = round(τ·ln(x/(x − threshold))) steps ('log': the charging time of an RC
@@ -44,11 +46,19 @@ export function encoderByName(name: string, param?: number): EncoderSpec {
 export interface EncoderBinding {
   pixels: GPUBuffer;
   sampleIndex: GPUBuffer;
+  /** [steps][B][N] */
   spikes: GPUBuffer;
+  /** rows written: the whole sequence, or one window of it */
   steps: number;
   batch: number;
   inputs: number;
   seed: number;
+  /** steps of the whole sequence when `spikes` holds one window (default `steps`) */
+  totalSteps?: number;
+  /** global step of row 0 (uniform `step_offset`; default 0) */
+  stepOffset?: number;
+  /** [1] u32 step clock added to the offset on the GPU (see MethodRun.inputWindows) */
+  clock?: GPUBuffer;
 }
 
 export function bindEncoder(device: GPUDevice, spec: EncoderSpec, b: EncoderBinding): EncodeDispatch {

@@ -19,7 +19,10 @@
  *
  * Sequence mode (default): encodeForward runs the network and the loss, giving
  * the exact e; encodeBackward replays the T steps with the traces (the input is
- * read again; nothing else is stored) and writes the gradient. Where the
+ * read again; nothing else is stored) and writes the gradient. With
+ * `BatchShape.inputWindow: k` the input holds only k steps and is written window
+ * by window (`MethodRun.inputWindows`) just before those steps run, in the
+ * forward pass and again in the replay, so no buffer grows with T. Where the
  * dropped terms vanish — one feed-forward hidden layer, reset 'subtract' with
  * detachReset, 'symmetric' — it equals surrogate BPTT.
  * Online mode (`updateEvery: k`): one pass; e at step n is the running estimate
@@ -37,7 +40,7 @@ import type { Profiler } from '../gpu/profiler.js';
 import type { NetworkSpec } from '../model/network.js';
 import { createRng } from '../reference/random.js';
 import type { FeedbackMatrices, LearningSignal } from '../reference/forward-mode.js';
-import type { BatchShape, GradientMethod, MethodRun, OnlineUpdates, StoredState } from './method.js';
+import type { BatchShape, GradientMethod, InputWindows, MethodRun, OnlineUpdates, StoredState } from './method.js';
 import { stepwise } from './stepwise.js';
 
 export type { LearningSignal, FeedbackMatrices } from '../reference/forward-mode.js';
@@ -86,7 +89,7 @@ export function eligibility(options: EligibilityOptions = {}): GradientMethod {
 function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchShape, signal: LearningSignal, updateEvery: number | undefined, seed: number): EligibilityRun {
   const { device, spec } = net;
   if (spec.readoutReduce === 'max') throw new RangeError("eligibility traces need readout 'mean' or 'sum' (a 'max' readout has no per-step error); use rtrl or bptt for 'max'");
-  const run = stepwise(net, shape, 'eligibility');
+  const run = stepwise(net, shape, 'eligibility', true);
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;
   const L = spec.hidden.length;
@@ -110,7 +113,7 @@ function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchSh
     const traceI = run.buffer(`${label}/trace-i`, B * K, true);
     const traceU = run.buffer(`${label}/trace-u`, B * K, true);
     traceClear.push(traceI, traceU);
-    const step = add(presynapticTrace(device, { clock: run.clock, spikes, inputSequence, traceI, traceU, batch: B, inputs: K, alpha: p.alpha, beta: p.beta }));
+    const step = add(presynapticTrace(device, { clock: run.clock, spikes, inputSequence, inputRows: run.inputRows, traceI, traceU, batch: B, inputs: K, alpha: p.alpha, beta: p.beta }));
     return { traceU, step };
   };
 
@@ -171,11 +174,26 @@ function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchSh
   const forwardStep: Dispatch[] = [...run.spikes, ...readouts.map((r) => r.step), ...run.updates, run.tick];
   const losses: Dispatch[] = [run.loss.loss, run.loss.accumulate, ...readouts.slice(1).map((r) => r.loss.loss)];
 
-  const pass = (enc: GPUCommandEncoder, label: string, steps: number, list: readonly Dispatch[], after: readonly Dispatch[], profiler?: Profiler) => {
-    const cp = enc.beginComputePass({ label, timestampWrites: profiler?.enabled ? profiler.pass(label) : undefined });
-    for (let n = 0; n < steps; n++) for (const d of list) d.encode(cp);
-    for (const d of after) d.encode(cp);
-    cp.end();
+  // input windows: k = run.inputRows steps, window w written before step k·w
+  const windowed = shape.inputWindow !== undefined;
+  const W = run.inputRows;
+  let writeWindow: ((enc: GPUCommandEncoder, window: number) => void) | undefined;
+  const inputWindows: InputWindows | undefined = windowed
+    ? { steps: W, count: Math.ceil(T / W), clock: run.clock, setWriter: (write) => void (writeWindow = write) }
+    : undefined;
+  /** steps [t0, t1) of `list` (then `after`), in one compute pass per input window */
+  const pass = (enc: GPUCommandEncoder, label: string, t0: number, t1: number, list: readonly Dispatch[], after: readonly Dispatch[], profiler?: Profiler) => {
+    for (let n = t0; n < t1; ) {
+      const end = windowed ? Math.min(t1, (Math.floor(n / W) + 1) * W) : t1;
+      if (windowed && n % W === 0) {
+        if (!writeWindow) throw new Error('eligibility: the input is read in windows (BatchShape.inputWindow) but no window writer was set (inputWindows.setWriter)');
+        writeWindow(enc, n / W);
+      }
+      const cp = enc.beginComputePass({ label, timestampWrites: profiler?.enabled ? profiler.pass(label) : undefined });
+      for (; n < end; n++) for (const d of list) d.encode(cp);
+      if (end === t1) for (const d of after) d.encode(cp);
+      cp.end();
+    }
   };
   const clearGrads = (enc: GPUCommandEncoder) => {
     for (const prm of net.params) enc.clearBuffer(prm.grad);
@@ -195,7 +213,7 @@ function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchSh
           const t1 = Math.min(T, t0 + updateEvery!);
           if (chunk === 0) start(enc);
           clearGrads(enc);
-          pass(enc, `eligibility/chunk`, t1 - t0, perStep, t1 === T ? losses : [], profiler);
+          pass(enc, `eligibility/chunk`, t0, t1, perStep, t1 === T ? losses : [], profiler);
         },
       }
     : undefined;
@@ -206,7 +224,7 @@ function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchSh
     ['readout.logits', { buffer: run.readout.logits, shape: [B, O] }],
   ]);
   return {
-    method, shape, inputKind: 'dense-steps', input: run.input, labels: run.labels, metrics: run.metrics, sampleStats: run.sampleStats,
+    method, shape, inputKind: 'dense-steps', input: run.input, inputWindows, labels: run.labels, metrics: run.metrics, sampleStats: run.sampleStats,
     observables, feedback, online: chunks,
     setValid(v) {
       for (const r of readouts) {
@@ -216,14 +234,14 @@ function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchSh
     },
     encodeForward(enc, profiler) {
       start(enc);
-      pass(enc, 'eligibility/forward', T, forwardStep, losses, profiler);
+      pass(enc, 'eligibility/forward', 0, T, forwardStep, losses, profiler);
     },
     encodeBackward(enc, profiler) {
       // sequence mode: replay with the exact error of encodeForward; online mode:
       // the whole sequence as one chunk (running error), without a weight update
       start(enc);
       clearGrads(enc);
-      pass(enc, 'eligibility/traces', T, perStep, [], profiler);
+      pass(enc, 'eligibility/traces', 0, T, perStep, [], profiler);
     },
     stored: (): StoredState => ({ buffers: stored, totalBytes }),
     destroy() {

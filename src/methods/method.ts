@@ -23,6 +23,32 @@ export interface BatchShape {
   readonly batch: number;
   /** time steps T (discrete methods) or grid steps of the hybrid scan (event methods) */
   readonly steps: number;
+  /**
+   * Optional: the caller can write the input k = inputWindow steps at a time (an
+   * encoder dispatch per window, see MethodRun.inputWindows). A method that
+   * supports it allocates `input` as [min(k, T)][B][N_in], so its memory does not
+   * grow with T; the others ignore it and keep the whole [T][B][N_in] input.
+   */
+  readonly inputWindow?: number;
+}
+
+/** Input consumed in windows of k steps (MethodRun.inputWindows). */
+export interface InputWindows {
+  /** k: `input` holds [k][B][N_in]; step n is row n − k·⌊n/k⌋ of window ⌊n/k⌋ */
+  readonly steps: number;
+  /** ⌈T / k⌉ */
+  readonly count: number;
+  /** [1] u32 step clock: it holds k·w on the GPU while window w is written (bind it as an encoder's `clock`) */
+  readonly clock: GPUBuffer;
+  /**
+   * How window w (global steps [k·w, min(T, k·(w+1)))) is written into `input`:
+   * commands recorded on `encoder` outside any pass (e.g. an encoder dispatch in
+   * its own compute pass). encodeForward, encodeBackward and online chunks call it
+   * before the first step of every window they run (sequence mode writes each
+   * window twice: forward and replay), so it must give the same spikes each time;
+   * an online chunk that starts inside a window reads what the chunk before wrote.
+   */
+  setWriter(write: (encoder: GPUCommandEncoder, window: number) => void): void;
 }
 
 /** What a method keeps for its backward pass, for memory accounting and comparisons. */
@@ -36,8 +62,10 @@ export interface MethodRun {
   readonly method: GradientMethod;
   readonly shape: BatchShape;
   readonly inputKind: InputKind;
-  /** written by an encoder kernel or uploaded by the caller */
+  /** written by an encoder kernel or uploaded by the caller: [T][B][N_in], or one window (inputWindows) */
   readonly input: GPUBuffer;
+  /** present when the method reads `input` in windows (requested by BatchShape.inputWindow) */
+  readonly inputWindows?: InputWindows;
   /** [B] u32 class labels */
   readonly labels: GPUBuffer;
   /** [4] f32 running (Σ loss, Σ correct, samples, batches) */

@@ -37,7 +37,10 @@ export interface StepwiseReadout {
 
 export interface Stepwise {
   readonly clock: GPUBuffer;
+  /** [inputRows][B][N_in]; step n reads row n mod inputRows */
   readonly input: GPUBuffer;
+  /** T, or the window k of input written k steps at a time */
+  readonly inputRows: number;
   readonly labels: GPUBuffer;
   readonly metrics: GPUBuffer;
   readonly sampleStats: GPUBuffer;
@@ -60,8 +63,10 @@ export interface Stepwise {
   destroy(): void;
 }
 
-export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string): Stepwise {
+/** `windowed`: the input holds min(shape.inputWindow, T) steps when the caller asked for windows, else T. */
+export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string, windowed = false): Stepwise {
   for (const [k, v] of Object.entries(shape)) {
+    if (v === undefined && k === 'inputWindow') continue;
     if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`batch shape ${k} must be a positive integer, got ${v}`);
   }
   const { device, spec } = net;
@@ -79,7 +84,8 @@ export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string): St
     return b;
   };
   const clock = buffer('clock', 1);
-  const input = buffer('input-spikes', T * B * spec.inputs);
+  const inputRows = windowed && shape.inputWindow !== undefined ? Math.min(shape.inputWindow, T) : T;
+  const input = buffer('input-spikes', inputRows * B * spec.inputs);
   const labels = buffer('labels', B);
   const metrics = buffer('metrics', 4);
   const sampleStats = buffer('sample-stats', 2 * B);
@@ -98,7 +104,7 @@ export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string): St
   const updates: Dispatch[] = [];
   layers.forEach((layer, l) => {
     const d = lifStep(device, {
-      clock, spikesIn: l === 0 ? input : layers[l - 1].spikes, inputSequence: l === 0, weights: net.hidden[l].w.weights,
+      clock, spikesIn: l === 0 ? input : layers[l - 1].spikes, inputSequence: l === 0, inputRows, weights: net.hidden[l].w.weights,
       recurrent: net.hidden[l].v?.weights, membrane: layer.membrane, synCurrent: layer.synCurrent, spikes: layer.spikes,
       batch: B, neurons: layer.size, inputs: l === 0 ? spec.inputs : layers[l - 1].size, params: p,
     });
@@ -130,7 +136,7 @@ export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string): St
   const tick = stepClock(device, clock);
   dispatches.push(...spikes, ...updates, tick);
   return {
-    clock, input, labels, metrics, sampleStats, gradLogits: main.gradLogits, layers, readout: main.state, spikes, updates,
+    clock, input, inputRows, labels, metrics, sampleStats, gradLogits: main.gradLogits, layers, readout: main.state, spikes, updates,
     readoutStep: main.step, tick, loss: main.loss, stored, buffer,
     addReadout: makeReadout,
     clear(enc) {

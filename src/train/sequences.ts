@@ -4,6 +4,9 @@
  * the batch's [T][B][N_in] spikes and labels and records forward + backward +
  * optimizer (or, for online methods, chunk + optimizer per chunk) in one command
  * encoder. Metrics are read back once per epoch.
+ * The methods are bound without `inputWindow`: a queue upload lands before the
+ * command buffer runs, so it cannot refill a window between the steps of one
+ * recorded sequence, and the input stays the whole [T][B][N_in] spikes.
  */
 import { readF32 } from '../gpu/buffers.js';
 import type { WebspikeDevice } from '../gpu/device.js';

@@ -1,7 +1,10 @@
 /**
  * The training loop: data stays on the GPU (pixels packed once per split), each
  * step uploads only B sample indices and labels, records encoder → forward →
- * backward → optimizer in one command encoder, and submits. Metrics and the
+ * backward → optimizer in one command encoder, and submits. A method that reads
+ * its input in windows (MethodRun.inputWindows: eligibility traces) gets the
+ * encoder dispatched before each window of `inputWindow` steps instead of once
+ * for all T steps, so no buffer of the step grows with T. Metrics and the
  * optimizer's non-finite flag are read back every `progressEvery` steps and at
  * the end of each epoch, never inside the time loop.
  */
@@ -80,6 +83,12 @@ export interface TrainOptions {
   progressEvery?: number;
   onProgress?: (p: Progress) => void;
   onEpoch?: (m: EpochMetrics) => void | Promise<void>;
+  /**
+   * Steps of input encoded at a time for methods that read their input in windows
+   * (eligibility traces; default 16, at most T): the input buffer holds this many
+   * steps instead of T. Other methods encode all T steps at once.
+   */
+  inputWindow?: number;
   /** stop after this many epochs of this call (for tests); default all */
   maxEpochs?: number;
   /**
@@ -185,9 +194,14 @@ function recordStep(device: GPUDevice, s: Session, split: SplitOnGpu, indices: A
   split.encode.uniforms.write({ valid: indices.length });
   const enc = device.createCommandEncoder({ label: train ? 'train-step' : 'eval-step' });
   if (clearMetrics) enc.clearBuffer(s.run.metrics);
-  const pass = enc.beginComputePass({ label: 'encode', timestampWrites: profiler?.pass('encode') });
-  split.encode.encode(pass);
-  pass.end();
+  const encodeInput = (e: GPUCommandEncoder) => {
+    const pass = e.beginComputePass({ label: 'encode', timestampWrites: profiler?.pass('encode') });
+    split.encode.encode(pass);
+    pass.end();
+  };
+  // windows: the method records the encoder before each window's steps (the step offset is read from its clock)
+  if (s.run.inputWindows) s.run.inputWindows.setWriter(encodeInput);
+  else encodeInput(enc);
   if (train && s.run.online) {
     // online learning: an optimizer step after every chunk of the sequence (the last chunk computes the loss)
     for (let c = 0; c < s.run.online.chunks; c++) {
@@ -228,6 +242,8 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   const B = config.batchSize;
   if (!(Number.isInteger(B) && B > 0)) throw new RangeError(`batch size must be a positive integer, got ${B}`);
   if (!(Number.isInteger(config.steps) && config.steps > 0)) throw new RangeError(`steps must be a positive integer, got ${config.steps}`);
+  const inputWindow = Math.min(options.inputWindow ?? 16, config.steps);
+  if (!(Number.isInteger(inputWindow) && inputWindow > 0)) throw new RangeError(`inputWindow must be a positive integer number of steps, got ${options.inputWindow}`);
 
   const owned: GPUBuffer[] = [];
   const net = createNetwork(device, spec, resume ? resume.weights : { seed: config.seed, hiddenGain: config.initGain, readoutGain: config.readoutGain });
@@ -237,7 +253,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   const splits: SplitOnGpu[] = [];
   const profiler = options.onProfile && device.features.has('timestamp-query') ? createProfiler(device) : undefined;
   try {
-    run = method.bind(net, { batch: B, steps: config.steps });
+    run = method.bind(net, { batch: B, steps: config.steps, inputWindow });
     optimizer = createOptimizer(net, resume?.optimizer?.spec ?? config.optimizer, { maxGradNorm: config.maxGradNorm });
     if (resume?.optimizer) optimizer.importState(resume.optimizer);
     const sampleIndex = storageBuffer(device, 'train/sample-index', B * 4);
@@ -246,7 +262,10 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
     for (const [name, ds] of [['train', data.train], ['test', data.test]] as const) {
       const pixels = uploadBuffer(device, `data/${name}/pixels`, packBytes(ds.images));
       owned.push(pixels);
-      const encode = bindEncoder(device, config.encoder, { pixels, sampleIndex, spikes: run.input, steps: config.steps, batch: B, inputs, seed: config.seed });
+      const windows = run.inputWindows;
+      const encode = bindEncoder(device, config.encoder, {
+        pixels, sampleIndex, spikes: run.input, steps: windows?.steps ?? config.steps, totalSteps: config.steps, clock: windows?.clock, batch: B, inputs, seed: config.seed,
+      });
       splits.push({ ds, pixels, encode });
     }
     const [trainSplit, testSplit] = splits;

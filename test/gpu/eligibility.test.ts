@@ -15,8 +15,10 @@ import { surrogateByName } from '../../src/surrogates.js';
 import { weightList, type NetworkSpec, type NetworkWeights, type ReadoutReduce } from '../../src/model/network.js';
 import { referenceBackward, referenceForward } from '../../src/reference/lif-network.js';
 import { referenceEligibility, type LearningSignal } from '../../src/reference/forward-mode.js';
-import { randomNetwork, randomSpikes } from '../../src/reference/random.js';
-import { readF32 } from '../../src/gpu/buffers.js';
+import { createRng, randomNetwork, randomSpikes } from '../../src/reference/random.js';
+import { packBytes, readF32, uploadBuffer } from '../../src/gpu/buffers.js';
+import { bindEncoder, poisson } from '../../src/encode/encoders.js';
+import type { MethodRun } from '../../src/methods/method.js';
 
 afterAll(releaseSharedDevice);
 
@@ -119,4 +121,86 @@ describe('eligibility traces on the GPU', () => {
       net.destroy();
     });
   }
+});
+
+describe('eligibility traces with the input encoded in windows', () => {
+  for (const updateEvery of [undefined, 4]) {
+    const mode = updateEvery ? `online k=${updateEvery}` : 'sequence';
+    gpuTest(`${mode}: windows of 5 steps give the gradients of the whole input`, async ({ device }) => {
+      const spec: NetworkSpec = {
+        inputs: 9, hidden: [{ size: 6, recurrent: true }, { size: 5, recurrent: false }], outputs: 4,
+        neuron: lifParams({ reset: 'subtract', detachReset: false }), surrogate: surrogateByName('fast-sigmoid'), readoutReduce: 'mean',
+      };
+      const T = 12;
+      const B = 3;
+      const k = 5; // windows [0,5), [5,10), [10,12); online chunks [0,4), [4,8), [8,12) start inside windows
+      const weights = randomNetwork(spec, 3, { gain: 3 });
+      const rng = createRng(9);
+      const pixels = uploadBuffer(device, 'pixels', packBytes(Uint8Array.from({ length: 5 * spec.inputs }, () => Math.floor(rng.uniform(0, 256)))));
+      const sampleIndex = uploadBuffer(device, 'index', Uint32Array.from([1, 4, 2]));
+      const labels = Uint32Array.from([0, 3, 1]);
+      const encoder = poisson(0.5);
+
+      const gradients = async (window?: number) => {
+        const net = createNetwork(device, spec, weights);
+        const run: MethodRun = eligibility({ updateEvery }).bind(net, { batch: B, steps: T, ...(window && { inputWindow: window }) });
+        const w = run.inputWindows;
+        const enc0 = bindEncoder(device, encoder, { pixels, sampleIndex, spikes: run.input, steps: w?.steps ?? T, totalSteps: T, clock: w?.clock, batch: B, inputs: spec.inputs, seed: 5 });
+        device.queue.writeBuffer(run.labels, 0, labels);
+        const written: number[] = [];
+        const encodeInput = (enc: GPUCommandEncoder, window = -1) => {
+          written.push(window);
+          const pass = enc.beginComputePass();
+          enc0.encode(pass);
+          pass.end();
+        };
+        const got: number[][] = [];
+        if (w) w.setWriter(encodeInput);
+        if (run.online) {
+          for (let c = 0; c < run.online.chunks; c++) {
+            const enc = device.createCommandEncoder();
+            if (c === 0 && !w) encodeInput(enc);
+            run.online.encodeChunk(enc, c);
+            device.queue.submit([enc.finish()]);
+            got.push(flat(weightList(spec, await net.readGradients())));
+          }
+        } else {
+          const enc = device.createCommandEncoder();
+          if (!w) encodeInput(enc);
+          run.encodeForward(enc);
+          run.encodeBackward(enc);
+          device.queue.submit([enc.finish()]);
+          got.push(flat(weightList(spec, await net.readGradients())));
+        }
+        const stats = Array.from(await readF32(device, run.sampleStats, 2 * B));
+        enc0.destroy();
+        run.destroy();
+        net.destroy();
+        return { got, stats, written, input: run.input.size, inputWindows: w && { steps: w.steps, count: w.count } };
+      };
+
+      const whole = await gradients();
+      const windowed = await gradients(k);
+      expect(whole.input).toBe(T * B * spec.inputs * 4);
+      expect(windowed.input).toBe(k * B * spec.inputs * 4);
+      expect(windowed.inputWindows).toEqual({ steps: k, count: 3 });
+      // each window written before its first step: forward and replay (sequence), once (online)
+      expect(windowed.written).toEqual(updateEvery ? [0, 1, 2] : [0, 1, 2, 0, 1, 2]);
+      expect(whole.got.flat().some((x) => x !== 0)).toBe(true);
+      expect(windowed.got).toEqual(whole.got);
+      expect(windowed.stats).toEqual(whole.stats);
+    });
+  }
+
+  gpuTest('a run bound with input windows refuses to record without a window writer', async ({ device }) => {
+    const spec: NetworkSpec = {
+      inputs: 4, hidden: [{ size: 3, recurrent: false }], outputs: 2,
+      neuron: lifParams(), surrogate: surrogateByName('fast-sigmoid'), readoutReduce: 'mean',
+    };
+    const net = createNetwork(device, spec, { seed: 1 });
+    const run = eligibility().bind(net, { batch: 2, steps: 10, inputWindow: 4 });
+    expect(() => run.encodeForward(device.createCommandEncoder())).toThrow(/no window writer was set/);
+    run.destroy();
+    net.destroy();
+  });
 });

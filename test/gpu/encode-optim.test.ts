@@ -62,6 +62,78 @@ describe('encoders on the GPU equal their CPU definition', () => {
   }
 });
 
+describe('windowed encoding equals whole-sequence encoding', () => {
+  const encoders: [string, EncoderSpec][] = [
+    ['poisson', poisson(0.4)],
+    ['latency linear', latency({ mode: 'linear', threshold: 0.1 })],
+    ['latency log', latency({ mode: 'log', threshold: 0.05, tau: 8 })],
+  ];
+  for (const [name, spec] of encoders) {
+    gpuTest(name, async ({ device }) => {
+      const inputs = 45;
+      const count = 9;
+      const rng = createRng(4);
+      const pixels = Uint8Array.from({ length: count * inputs }, () => (rng.uniform(0, 1) < 0.3 ? 0 : Math.floor(rng.uniform(0, 256))));
+      const pixelBuf = uploadBuffer(device, 'pixels', packBytes(pixels));
+      const sampleIndex = uploadBuffer(device, 'index', Uint32Array.from([4, 0, 8, 3, 3, 0]));
+      const T = 23;
+      const k = 5; // 5 windows, the last one partial (steps 20…22)
+      const B = 6;
+      const seed = 777;
+      const per = B * inputs;
+      const run = (d: ReturnType<typeof bindEncoder>, enc: GPUCommandEncoder) => {
+        const pass = enc.beginComputePass();
+        d.encode(pass);
+        pass.end();
+      };
+      // whole sequence
+      const whole = storageBuffer(device, 'whole', T * per * 4);
+      const dWhole = bindEncoder(device, spec, { pixels: pixelBuf, sampleIndex, spikes: whole, steps: T, batch: B, inputs, seed });
+      dWhole.uniforms.write({ valid: 5 });
+      let enc = device.createCommandEncoder();
+      run(dWhole, enc);
+      device.queue.submit([enc.finish()]);
+      const expected = await readF32(device, whole);
+      expect(expected.reduce((s, x) => s + x, 0)).toBeGreaterThan(20);
+      // some spikes fall in the later windows
+      expect(expected.subarray(2 * k * per).reduce((s, x) => s + x, 0)).toBeGreaterThan(0);
+      const windows = Math.ceil(T / k);
+      const window = storageBuffer(device, 'window', k * per * 4);
+      // 1. the step_offset uniform: one submission per window
+      const dUniform = bindEncoder(device, spec, { pixels: pixelBuf, sampleIndex, spikes: window, steps: k, totalSteps: T, batch: B, inputs, seed });
+      dUniform.uniforms.write({ valid: 5 });
+      for (let w = 0; w < windows; w++) {
+        dUniform.uniforms.write({ step_offset: w * k });
+        enc = device.createCommandEncoder();
+        run(dUniform, enc);
+        device.queue.submit([enc.finish()]);
+        const got = await readF32(device, window);
+        const rows = Math.min(k, T - w * k);
+        expect(Array.from(got.subarray(0, rows * per))).toEqual(Array.from(expected.subarray(w * k * per, (w * k + rows) * per)));
+        // rows past the end of the sequence hold no spikes
+        expect(got.subarray(rows * per).every((x) => x === 0)).toBe(true);
+      }
+      // 2. the offset from a step clock on the GPU: all windows in one command buffer
+      const clock = storageBuffer(device, 'clock', 4);
+      const starts = uploadBuffer(device, 'starts', Uint32Array.from({ length: windows }, (_, w) => w * k));
+      const gathered = storageBuffer(device, 'gathered', windows * k * per * 4);
+      const dClock = bindEncoder(device, spec, { pixels: pixelBuf, sampleIndex, spikes: window, steps: k, totalSteps: T, batch: B, inputs, seed, clock });
+      dClock.uniforms.write({ valid: 5 });
+      enc = device.createCommandEncoder();
+      for (let w = 0; w < windows; w++) {
+        enc.copyBufferToBuffer(starts, 4 * w, clock, 0, 4);
+        run(dClock, enc);
+        enc.copyBufferToBuffer(window, 0, gathered, w * k * per * 4, k * per * 4);
+      }
+      device.queue.submit([enc.finish()]);
+      const all = await readF32(device, gathered);
+      expect(Array.from(all.subarray(0, T * per))).toEqual(Array.from(expected));
+      expect(all.subarray(T * per).every((x) => x === 0)).toBe(true);
+      for (const d of [dWhole, dUniform, dClock]) d.destroy();
+    });
+  }
+});
+
 describe('optimizers on the GPU equal a CPU implementation', () => {
   const spec: NetworkSpec = {
     inputs: 7, hidden: [{ size: 5, recurrent: false }], outputs: 3,

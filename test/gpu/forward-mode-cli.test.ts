@@ -3,8 +3,9 @@
  * `webspike grad --method rtrl | eligibility` on a checkpoint and a batch file
  * equal the float64 reference (BPTT for rtrl, the factorized traces for
  * eligibility, sequence and online), and a training run with online
- * eligibility updates resumes from a checkpoint to the same weights as an
- * uninterrupted run.
+ * eligibility updates, its input encoded in windows, equals the run with the
+ * whole input encoded at once and resumes from a checkpoint to the same weights
+ * as an uninterrupted run.
  */
 import { afterAll, describe, expect } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -114,14 +115,22 @@ describe('training with online eligibility updates', () => {
       hidden: [24], recurrent: true, steps: 8, batchSize: 32, epochs: 2, optimizer: adamOptimizer({ lr: 5e-3 }), schedule: 'cosine',
     };
     const method = () => eligibility({ signal: 'symmetric', updateEvery: 3 });
-    const straight = await train(gpu, data, config, { method: method() });
+    // input encoded 5 steps at a time (windows [0,5), [5,8); chunks [3,6) and [6,8) start inside them)
+    const inputWindow = 5;
+    const straight = await train(gpu, data, config, { method: method(), inputWindow });
+    // the same run with all 8 steps encoded at once
+    const whole = await train(gpu, data, config, { method: method(), inputWindow: 8 });
+    expect(Array.from(straight.weights.hidden[0].w)).toEqual(Array.from(whole.weights.hidden[0].w));
+    expect(Array.from(straight.weights.readout)).toEqual(Array.from(whole.weights.readout));
+    const scores = (r: typeof whole) => r.metrics.map((m) => [m.loss, m.trainAccuracy, m.testLoss, m.testAccuracy]);
+    expect(scores(straight)).toEqual(scores(whole));
     const path = join(mkdtempSync(join(tmpdir(), 'webspike-ckpt-el-')), 'run.json');
-    await train(gpu, data, config, { method: method(), checkpointPath: path, maxEpochs: 1 });
+    await train(gpu, data, config, { method: method(), checkpointPath: path, maxEpochs: 1, inputWindow });
     const saved = await loadCheckpoint(path);
     expect(saved.training?.epoch).toBe(1);
     // 8 batches of 32, 3 chunks (3 + 3 + 2 steps) each: one optimizer update per chunk
     expect(saved.optimizer?.updates).toBe(8 * 3);
-    const resumed = await train(gpu, data, config, { method: method(), resume: saved });
+    const resumed = await train(gpu, data, config, { method: method(), resume: saved, inputWindow });
     expect(resumed.metrics.map((m) => m.epoch)).toEqual([1, 2]);
     expect(Array.from(resumed.weights.hidden[0].w)).toEqual(Array.from(straight.weights.hidden[0].w));
     expect(Array.from(resumed.weights.hidden[0].v!)).toEqual(Array.from(straight.weights.hidden[0].v!));
