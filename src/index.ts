@@ -10,6 +10,7 @@ export {
   initWeights, parameterShapes, validateWeights, type NetworkSpec, type NetworkWeights, type HiddenLayerSpec, type ReadoutReduce,
 } from './model/network.js';
 export { createNetwork, type GpuNetwork, type GpuParam } from './layers/network.js';
+export { eventLifForward, SpikeCapacityError, type EventLifForwardOptions, type EventLifForwardResult } from './layers/event-lif-forward.js';
 export type { GradientMethod, MethodRun, BatchShape, InputKind, StoredState, OnlineUpdates, InputWindows } from './methods/method.js';
 export { bptt, resolvePropagation, type BpttOptions, type Propagation } from './methods/bptt.js';
 export { rtrl } from './methods/rtrl.js';

@@ -7,6 +7,7 @@ import { compactSpec } from '../../kernels/linear/compact.js';
 import { eventForwardSpec } from '../../kernels/linear/event-forward.js';
 import { eventWeightGradSpec } from '../../kernels/linear/event-weight-grad.js';
 import { lifForwardSpec } from '../../kernels/neurons/lif-forward.js';
+import { eventLifForwardSpec } from '../../kernels/neurons/event-lif-forward.js';
 import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
 import { lifRecurrentStepSpec } from '../../kernels/neurons/lif-recurrent-step.js';
 import { lifRecurrentBackwardSpec } from '../../kernels/neurons/lif-recurrent-backward-step.js';
@@ -28,6 +29,7 @@ function allSpecs(): KernelSpec[] {
     specs.push(matmulSpec({ transA, transB, accumulate: true, sparseA: false, sparseB: false }));
   }
   specs.push(compactSpec('rows'), compactSpec('cols'), eventForwardSpec(), eventWeightGradSpec());
+  for (const solver of ['newton', 'quadratic-mem', 'quadratic-syn'] as const) specs.push(eventLifForwardSpec(solver));
   for (const reset of ['subtract', 'zero'] as const) {
     const p = lifParams({ reset, detachReset: true });
     specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p));

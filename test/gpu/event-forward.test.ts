@@ -1,0 +1,216 @@
+/**
+ * The hybrid event-LIF forward kernel (grid scan + analytic spike-time
+ * refinement) against the float64 event-driven reference of papers/003,
+ * Table 1 (src/reference/event-lif.ts): random feed-forward networks and
+ * random off-grid input spikes, three grid steps, τ_mem/τ_syn = 2 (closed
+ * form), 1/2 (closed form in e^{−s/τ_syn}) and 4 (Newton/bisection).
+ */
+import { afterAll, describe, expect } from 'vitest';
+import { gpuTest, releaseSharedDevice } from './fixture.js';
+import { compilationMessages } from '../../kernels/kernel.js';
+import { eventLifForwardSpec } from '../../kernels/neurons/event-lif-forward.js';
+import { eventLifForward, SpikeCapacityError } from '../../src/layers/event-lif-forward.js';
+import { eventForward, freeVoltage, type EventLifSpec, type EventSpike, type InputSpike } from '../../src/reference/event-lif.js';
+import { createRng, type Rng } from '../../src/reference/random.js';
+import type { Float64Weights } from '../../src/reference/lif-network.js';
+
+afterAll(releaseSharedDevice);
+
+const GRID_STEPS_MS = [1, 0.5, 0.1] as const;
+const BATCH = 4;
+
+interface Case {
+  label: string;
+  spec: EventLifSpec;
+  weights: Float64Weights;
+  input: InputSpike[][];
+}
+
+/** Peak of V after a unit weight from rest, to scale weights across τ ratios. */
+function pspPeak(tauMem: number, tauSyn: number): number {
+  const s = Math.log(tauMem / tauSyn) / (1 / tauSyn - 1 / tauMem);
+  return freeVoltage(0, 1, s, tauMem, tauSyn);
+}
+
+function randomCase(seed: number, hidden: number[], tauMemMs: number, tauSynMs: number, onGrid = false): Case {
+  const rng: Rng = createRng(seed);
+  const inputs = 6;
+  const outputs = 3;
+  const spec: EventLifSpec = {
+    inputs,
+    hidden: hidden.map((size) => ({ size, recurrent: false })),
+    outputs,
+    output: 'spiking',
+    tauMemMs,
+    tauSynMs,
+    threshold: 1,
+    durationMs: 30,
+  };
+  const gain = 1 / pspPeak(tauMemMs, tauSynMs);
+  const u = (n: number, lo: number, hi: number) => Float64Array.from({ length: n }, () => rng.uniform(lo, hi));
+  let fanIn = inputs;
+  const layers = hidden.map((size) => {
+    const scale = (gain * inputs) / fanIn;
+    const w = u(size * fanIn, -0.5 * scale, 0.9 * scale);
+    fanIn = size;
+    return { w };
+  });
+  const readout = u(outputs * fanIn, (-0.5 * gain * inputs) / fanIn, (1.0 * gain * inputs) / fanIn);
+  const input = Array.from({ length: BATCH }, () => {
+    const spikes: InputSpike[] = [];
+    for (let i = 0; i < inputs; i++) {
+      const n = 1 + rng.int(3);
+      for (let k = 0; k < n; k++) {
+        const t = rng.uniform(0, 22);
+        // onGrid: half of the inputs exactly on a grid point of every grid step
+        spikes.push({ time: onGrid && k % 2 === 0 ? Math.round(t) : t, neuron: i });
+      }
+    }
+    return spikes;
+  });
+  return { label: `${inputs}-${hidden.join('-')}-${outputs} τ_mem ${tauMemMs} τ_syn ${tauSynMs} seed ${seed}${onGrid ? ' (inputs on grid points)' : ''}`, spec, weights: { hidden: layers, readout }, input };
+}
+
+/**
+ * Same spikes of the same neurons in the same order, times within tol; the
+ * order of two spikes whose reference times lie within tol of each other is free;
+ * currents at the spikes within 1e-3 (relative above 1).
+ * Returns the largest time difference.
+ */
+function compareLayer(gpu: readonly EventSpike[], ref: readonly EventSpike[], inputTimes: readonly number[], tol: number, where: string): number {
+  const key = (s: EventSpike) => `${s.neuron}`;
+  const count = (list: readonly EventSpike[]) => {
+    const m = new Map<string, number>();
+    for (const s of list) m.set(key(s), (m.get(key(s)) ?? 0) + 1);
+    return [...m.entries()].sort().map(([k, v]) => `n${k}×${v}`).join(' ');
+  };
+  expect(count(gpu), `${where}: spike counts per neuron`).toBe(count(ref));
+  let maxErr = 0;
+  const used = new Array<boolean>(gpu.length).fill(false);
+  for (let i = 0; i < ref.length; i++) {
+    // the GPU spike in order, or a near-tied one of the same neuron
+    let j = i;
+    if (used[j] || gpu[j].neuron !== ref[i].neuron) {
+      j = gpu.findIndex((g, q) => !used[q] && g.neuron === ref[i].neuron && Math.abs(g.time - ref[i].time) <= tol);
+      expect(j, `${where}: spike ${i} (neuron ${ref[i].neuron} at ${ref[i].time} ms) out of order`).toBeGreaterThanOrEqual(0);
+      expect(Math.abs(gpu[i].time - ref[i].time), `${where}: reordered spikes must be near-tied`).toBeLessThanOrEqual(2 * tol);
+    }
+    used[j] = true;
+    const err = Math.abs(gpu[j].time - ref[i].time);
+    maxErr = Math.max(maxErr, err);
+    expect(err, `${where}: spike ${i} of neuron ${ref[i].neuron}: GPU ${gpu[j].time} ms, reference ${ref[i].time} ms`).toBeLessThanOrEqual(tol);
+    // the current at the spike is ambiguous by one weight when an input arrives within tol of it
+    if (inputTimes.some((t) => Math.abs(t - ref[i].time) <= 2 * tol)) continue;
+    expect(Math.abs(gpu[j].current - ref[i].current), `${where}: current at spike ${i}`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(ref[i].current)));
+  }
+  return maxErr;
+}
+
+/** Times of the spikes that layer l of sample b receives (reference). */
+function inputTimesOf(c: Case, ref: readonly EventSpike[], b: number, l: number): number[] {
+  return l === 0 ? c.input[b].map((s) => s.time) : ref.filter((s) => s.layer === l - 1).map((s) => s.time);
+}
+
+const CASES: Case[] = [
+  // τ_mem = 2·τ_syn: closed form
+  randomCase(1, [9], 10, 5),
+  randomCase(2, [8, 7], 10, 5),
+  randomCase(6, [37, 23], 10, 5),
+  // τ_mem = 4·τ_syn: safeguarded Newton/bisection
+  randomCase(3, [9], 20, 5),
+  randomCase(4, [8, 7], 20, 5),
+  randomCase(7, [37, 23], 20, 5, true),
+  // τ_syn = 2·τ_mem: closed form in e^{−s/τ_syn}
+  randomCase(5, [8, 6], 5, 10),
+];
+
+describe('event-LIF hybrid forward kernel matches the float64 event-driven reference', () => {
+  gpuTest('compiles without warnings for every solver', async ({ device }) => {
+    for (const solver of ['newton', 'quadratic-mem', 'quadratic-syn'] as const) {
+      const spec = eventLifForwardSpec(solver);
+      const messages = await compilationMessages(device, spec);
+      expect(messages.map((m) => `${spec.name}/${solver}: ${m.type}: ${m.message}`)).toEqual([]);
+    }
+  });
+
+  /** max |t_gpu − t_ref| / τ_syn per τ ratio and grid step; max |t_grid − t_grid 1 ms| / τ_syn */
+  const maxErr = new Map<string, number>();
+  let maxGridDiff = 0;
+  let spikesCompared = 0;
+  for (const c of CASES) {
+    gpuTest(c.label, async ({ device }) => {
+      const tol = 1e-4 * c.spec.tauSynMs;
+      const refs = c.input.map((inp) => eventForward(c.spec, c.weights, inp).spikes);
+      const layerCount = c.spec.hidden.length + 1;
+      let total = 0;
+      const perGrid: EventSpike[][][][] = [];
+      for (const gridStepMs of GRID_STEPS_MS) {
+        const gpu = await eventLifForward(device, c.spec, c.weights, c.input, { gridStepMs, capacity: 16 * Math.max(...c.spec.hidden.map((h) => h.size)) });
+        perGrid.push(gpu.layers);
+        let err = 0;
+        for (let b = 0; b < BATCH; b++) {
+          for (let l = 0; l < layerCount; l++) {
+            const ref = refs[b].filter((s) => s.layer === l);
+            total += ref.length;
+            err = Math.max(err, compareLayer(gpu.layers[l][b], ref, inputTimesOf(c, refs[b], b, l), tol, `grid ${gridStepMs} ms, sample ${b}, layer ${l}`));
+          }
+        }
+        const key = `τ_mem/τ_syn ${c.spec.tauMemMs / c.spec.tauSynMs}, grid ${gridStepMs} ms`;
+        maxErr.set(key, Math.max(maxErr.get(key) ?? 0, err / c.spec.tauSynMs));
+      }
+      // every layer fires, and the deeper layers too
+      expect(total).toBeGreaterThan(20 * GRID_STEPS_MS.length);
+      spikesCompared += total;
+      for (let l = 0; l < layerCount; l++) expect(refs.some((r) => r.some((s) => s.layer === l)), `layer ${l} fires`).toBe(true);
+      // the three grids agree with each other
+      for (let g = 1; g < perGrid.length; g++) {
+        for (let l = 0; l < layerCount; l++) for (let b = 0; b < BATCH; b++) {
+          const d = compareLayer(perGrid[g][l][b], perGrid[0][l][b], inputTimesOf(c, refs[b], b, l), tol, `grid ${GRID_STEPS_MS[g]} vs ${GRID_STEPS_MS[0]} ms, sample ${b}, layer ${l}`);
+          maxGridDiff = Math.max(maxGridDiff, d / c.spec.tauSynMs);
+        }
+      }
+    });
+  }
+
+  gpuTest('a rise above threshold and fall back within one grid step is a spike', async ({ device }) => {
+    // one input of weight just above the PSP threshold: V peaks slightly above ϑ and falls back within ~1 ms
+    const spec: EventLifSpec = { inputs: 1, hidden: [{ size: 1, recurrent: false }], outputs: 1, output: 'readout', tauMemMs: 20, tauSynMs: 5, threshold: 1, durationMs: 30 };
+    const w = 1.0005 / pspPeak(20, 5);
+    const weights = { hidden: [{ w: Float64Array.of(w) }], readout: Float64Array.of(0) };
+    const input = [[{ time: 0.1, neuron: 0 }]];
+    // below ϑ at every grid point (0, 10, 20, 30 ms): only the extremum test finds it
+    for (const t of [10, 20, 30]) expect(freeVoltage(0, w, t - 0.1, 20, 5)).toBeLessThan(1);
+    const ref = eventForward(spec, weights, input[0]).spikes;
+    expect(ref.length).toBe(1);
+    const gpu = await eventLifForward(device, spec, weights, input, { gridStepMs: 10, capacity: 4 });
+    expect(gpu.spikes[0].length).toBe(1);
+    expect(Math.abs(gpu.spikes[0][0].time - ref[0].time)).toBeLessThanOrEqual(1e-4 * spec.tauSynMs);
+  });
+
+  gpuTest('a sample that overflows its spike capacity raises a clear error (or grows)', async ({ device }) => {
+    const c = CASES[0];
+    const big = await eventLifForward(device, c.spec, c.weights, c.input, { gridStepMs: 0.5, capacity: 128 });
+    const most = Math.max(...big.layers[0].map((s) => s.length));
+    expect(most).toBeGreaterThan(2);
+    const small = eventLifForward(device, c.spec, c.weights, c.input, { gridStepMs: 0.5, capacity: 2 });
+    await expect(small).rejects.toBeInstanceOf(SpikeCapacityError);
+    await expect(eventLifForward(device, c.spec, c.weights, c.input, { gridStepMs: 0.5, capacity: 2 })).rejects.toThrow(
+      /layer 0, sample \d+ produced at least \d+ spikes but the capacity is 2 per sample/,
+    );
+    const grown = await eventLifForward(device, c.spec, c.weights, c.input, { gridStepMs: 0.5, capacity: 2, onOverflow: 'grow' });
+    expect(grown.capacities[0]).toBeGreaterThanOrEqual(most);
+    expect(grown.layers.map((l) => l.map((s) => s.map((x) => `${x.neuron}@${x.time}`)))).toEqual(
+      big.layers.map((l) => l.map((s) => s.map((x) => `${x.neuron}@${x.time}`))),
+    );
+  });
+
+  afterAll(() => {
+    if (maxErr.size) {
+      console.log(
+        `${spikesCompared} spike times compared; max |t_gpu − t_ref| / τ_syn:\n` +
+          [...maxErr].map(([k, e]) => `  ${k}: ${e.toExponential(2)}`).join('\n') +
+          `\nmax |t(grid 0.5 or 0.1 ms) − t(grid 1 ms)| / τ_syn: ${maxGridDiff.toExponential(2)}`,
+      );
+    }
+  });
+});
