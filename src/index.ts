@@ -32,3 +32,7 @@ export {
   type ReadoutMaxima, type ReadoutMaxKind, type CrossingSolver,
 } from './reference/event-lif.js';
 export { eventProp as referenceEventProp, eventPropBackward as referenceEventPropBackward, eventLoss, type EventLoss, type EventLossValue, type EventPropOptions, type EventPropResult } from './reference/eventprop.js';
+// comparisons of gradient methods (runComparison; report.json / report.html writers: src/compare/files.ts, Node)
+export { runComparison, MEANING as COMPARE_MEANING, type CompareOptions, type CompareReport, type MethodChoice, type MethodResult, type ProbeRecord, type StepTiming, type SweepPoint } from './compare/runner.js';
+export { gradientFidelity, cosineSimilarity, relativeError, type Fidelity, type FidelityEntry } from './compare/metrics.js';
+export { reportHtml, reportCharts, lineChartSvg, parseEmbeddedReport, type Chart } from './compare/report.js';

@@ -2,6 +2,7 @@
  * webspike command line.
  *   webspike train [options]        train a spiking network (default: MNIST digits)
  *   webspike grad --model C --batch F [--out G]   loss and gradients for one batch
+ *   webspike compare [options]      train with several gradient methods, write a report
  *   webspike info                   the WebGPU adapter in use
  */
 import { parseArgs } from 'node:util';
@@ -13,12 +14,14 @@ import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 import { progressBar } from './progress.js';
 import { methodByName } from '../methods/by-name.js';
 import { checkBatchAgainstModel, computeGradients, parseBatch } from './grad.js';
+import { cmdCompare, COMPARE_HELP } from './compare.js';
 
 const HELP = `webspike — spiking neural networks on WebGPU
 
 Usage:
   webspike train [options]     train (defaults: MNIST digits, 784-512-10 LIF, 25 steps, Poisson)
   webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility] [--signal s] [--update-every k]
+  webspike compare [options]   train with several gradient methods under matched settings; report.json + report.html
   webspike info                show the WebGPU adapter
   webspike help
 
@@ -57,7 +60,8 @@ train options (default in brackets):
   --update-every <k>                    eligibility: update the weights every k steps (online)
   --disable-robustness                  Node: skip Dawn's bounds checks (trusted runs only; faster)
   --quiet                               no progress bar
-`;
+
+${COMPARE_HELP}`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -233,10 +237,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'train') await cmdTrain(rest);
     else if (cmd === 'grad') await cmdGrad(rest);
+    else if (cmd === 'compare') await cmdCompare(rest);
     else if (cmd === 'info') await cmdInfo();
     else if (cmd === 'help' || cmd === '--help' || cmd === '-h') process.stdout.write(HELP);
     else if (cmd.startsWith('--')) await cmdTrain(argv);
-    else throw new Error(`unknown command '${cmd}' (train, grad, info, help)`);
+    else throw new Error(`unknown command '${cmd}' (train, grad, compare, info, help)`);
     return 0;
   } catch (e) {
     process.stderr.write(`webspike: ${(e as Error).message}\n`);

@@ -1,0 +1,205 @@
+/**
+ * The comparison report: `report.json` (every number) and `report.html`, a
+ * self-contained page (inline SVG charts, inline CSS, the JSON embedded in a
+ * <script type="application/json" id="report-data"> tag; no network access) with
+ * the tables and plots. Browser-safe; writing files and PNGs: ./files.ts (Node).
+ */
+import type { CompareReport, MethodResult } from './runner.js';
+import { MEANING } from './runner.js';
+
+export interface Series {
+  name: string;
+  points: [number, number][];
+}
+
+export interface Chart {
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+  /** log-scale x axis */
+  logX?: boolean;
+}
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+
+/** Number as shown in the HTML tables (the same function the tests use). */
+export function fmt(x: number, digits = 4): string {
+  if (x === undefined || x === null || Number.isNaN(x)) return '–';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3)) return x.toExponential(digits - 1);
+  return Number(x.toPrecision(digits)).toString();
+}
+
+export function fmtBytes(b: number): string {
+  if (b >= 2 ** 20) return `${fmt(b / 2 ** 20, 3)} MiB`;
+  if (b >= 2 ** 10) return `${fmt(b / 2 ** 10, 3)} KiB`;
+  return `${b} B`;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function niceTicks(lo: number, hi: number, n = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const step0 = (hi - lo) / n;
+  const mag = 10 ** Math.floor(Math.log10(step0));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? step0;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** A line chart as a standalone SVG element (width 560, height 320). */
+export function lineChartSvg(c: Chart): string {
+  const W = 560;
+  const H = 320;
+  const m = { l: 62, r: 150, t: 30, b: 44 };
+  const pts = c.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const tx = (x: number) => (c.logX ? Math.log10(x) : x);
+  let [x0, x1] = pts.length ? [Math.min(...pts.map((p) => tx(p[0]))), Math.max(...pts.map((p) => tx(p[0])))] : [0, 1];
+  let [y0, y1] = pts.length ? [Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[1]))] : [0, 1];
+  if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];
+  if (y1 === y0) [y0, y1] = [y0 - Math.max(1e-3, Math.abs(y0) * 0.05), y1 + Math.max(1e-3, Math.abs(y1) * 0.05)];
+  const pad = (y1 - y0) * 0.05;
+  y0 -= pad;
+  y1 += pad;
+  const px = (x: number) => m.l + ((tx(x) - x0) / (x1 - x0)) * (W - m.l - m.r);
+  const py = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" id="${esc(c.id)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`);
+  parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
+  parts.push(`<text x="${m.l}" y="18" font-size="13" font-weight="bold">${esc(c.title)}</text>`);
+  const xs = [...new Set(pts.map((p) => p[0]))].sort((a, b) => a - b);
+  // log axes: a tick at every x of the data; integer data (epochs): integer ticks
+  const xt = c.logX ? xs : xs.every((x) => Number.isInteger(x)) && xs.length <= 12 ? niceTicks(x0, x1).filter((v) => Number.isInteger(v)) : niceTicks(x0, x1);
+  for (const v of xt) {
+    const x = px(v);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x}" y="${H - m.b + 14}" text-anchor="middle">${esc(fmt(v, 3))}</text>`);
+  }
+  for (const v of niceTicks(y0, y1)) {
+    const y = py(v);
+    parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}" stroke="#eee"/><text x="${m.l - 5}" y="${y + 4}" text-anchor="end">${esc(fmt(v, 3))}</text>`);
+  }
+  parts.push(`<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#888"/>`);
+  parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle">${esc(c.xLabel)}</text>`);
+  parts.push(`<text transform="translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(c.yLabel)}</text>`);
+  c.series.forEach((s, i) => {
+    const col = COLORS[i % COLORS.length];
+    const ok = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    if (ok.length > 1) parts.push(`<polyline fill="none" stroke="${col}" stroke-width="2" points="${ok.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
+    for (const [x, y] of ok) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${col}"><title>${esc(`${s.name}: (${fmt(x)}, ${fmt(y)})`)}</title></circle>`);
+    const ly = m.t + 8 + i * 16;
+    parts.push(`<line x1="${W - m.r + 10}" x2="${W - m.r + 28}" y1="${ly}" y2="${ly}" stroke="${col}" stroke-width="2"/><text x="${W - m.r + 32}" y="${ly + 4}">${esc(s.name)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+/** The charts of a report, in page order. */
+export function reportCharts(r: CompareReport): Chart[] {
+  const per = (f: (m: MethodResult) => [number, number][]) => r.methods.map((m) => ({ name: m.label, points: f(m) }));
+  const charts: Chart[] = [
+    { id: 'accuracy-epoch', title: 'Test accuracy vs epoch', xLabel: 'epoch', yLabel: 'test accuracy', series: per((m) => m.epochs.map((e) => [e.epoch, e.testAccuracy])) },
+    { id: 'loss-epoch', title: 'Training loss vs epoch', xLabel: 'epoch', yLabel: 'mean training loss', series: per((m) => m.epochs.map((e) => [e.epoch, e.loss])) },
+    { id: 'accuracy-time', title: 'Test accuracy vs training wall time', xLabel: 'training time (s)', yLabel: 'test accuracy', series: per((m) => m.epochs.map((e) => [e.wallSeconds, e.testAccuracy])) },
+    { id: 'cosine-exact', title: 'Gradient cosine vs exact surrogate BPTT', xLabel: 'epoch (0 = initial weights)', yLabel: 'cosine (all parameters)', series: per((m) => m.probes.map((p) => [p.epoch, p.vsExact.overall.cosine])) },
+  ];
+  if (r.methods.some((m) => m.probes.some((p) => p.vsFiniteDiff))) {
+    charts.push({ id: 'cosine-fd', title: 'Gradient cosine vs finite differences (smooth model)', xLabel: 'epoch (0 = initial weights)', yLabel: 'cosine (FD entries)', series: per((m) => m.probes.filter((p) => p.vsFiniteDiff).map((p) => [p.epoch, p.vsFiniteDiff!.overall.cosine])) });
+  }
+  if (r.sweep?.surrogates.length) {
+    const kinds = [...new Set(r.sweep.surrogates.map((p) => p.surrogate))];
+    charts.push({ id: 'sweep-surrogate', title: 'Surrogate kind and slope: cosine vs configured surrogate', xLabel: 'slope k', yLabel: 'cosine', logX: true, series: kinds.map((k) => ({ name: k, points: r.sweep!.surrogates.filter((p) => p.surrogate === k).map((p) => [p.slope, p.vsDefault.overall.cosine] as [number, number]) })) });
+  }
+  if (r.sweep?.dts.length) {
+    charts.push({ id: 'sweep-dt', title: 'Grid step Δt: cosine vs configured Δt', xLabel: 'Δt (ms)', yLabel: 'cosine', logX: true, series: [{ name: 'bptt', points: r.sweep.dts.map((p) => [p.dtMs, p.vsDefault.overall.cosine] as [number, number]) }] });
+  }
+  return charts;
+}
+
+function table(head: string[], rows: string[][]): string {
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+/** The headline row of a method: final test accuracy, seconds per epoch, memory, gradient cosine at the last probe. */
+export function headline(m: MethodResult) {
+  const last = m.epochs[m.epochs.length - 1];
+  const probe = m.probes[m.probes.length - 1];
+  return {
+    testAccuracy: last?.testAccuracy ?? NaN,
+    secondsPerEpoch: m.epochs.length ? m.epochs.reduce((s, e) => s + e.seconds, 0) / m.epochs.length : NaN,
+    storedBytes: m.memory.storedBytes,
+    peakAllocatedBytes: m.memory.peakAllocatedBytes,
+    cosineVsExact: probe?.vsExact.overall.cosine ?? NaN,
+    relErrorVsExact: probe?.vsExact.overall.relError ?? NaN,
+    cosineVsFiniteDiff: probe?.vsFiniteDiff?.overall.cosine ?? NaN,
+  };
+}
+
+export function reportHtml(r: CompareReport): string {
+  const charts = reportCharts(r);
+  const s: string[] = [];
+  const h = (tag: string, text: string) => s.push(`<${tag}>${esc(text)}</${tag}>`);
+  s.push('<!doctype html><html><head><meta charset="utf-8"><title>webspike compare</title><style>body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:12px}p.note{color:#555;font-size:90%;max-width:900px}</style></head><body>');
+  h('h1', 'webspike compare');
+  s.push(`<p>${esc(`${r.data.name}: ${r.data.train} train / ${r.data.test} test samples; network ${r.network.sizes.join('-')}${r.network.recurrent ? ' (recurrent)' : ''}, T = ${r.network.steps}, Δt = ${r.network.dtMs} ms, surrogate ${r.network.surrogate} (k = ${r.network.slope}); batch ${r.config.batchSize}, ${r.config.epochs} epochs, ${r.config.optimizer.kind} lr ${r.config.optimizer.lr}, seed ${r.config.seed}. Device: ${r.device}. Created ${r.created}.`)}</p>`);
+  h('h2', 'Summary');
+  s.push(table(
+    ['method', 'test accuracy', 's / epoch', 'stored for backward', 'peak GPU buffers', 'cosine vs BPTT', 'rel. error vs BPTT', 'cosine vs FD'],
+    r.methods.map((m) => {
+      const x = headline(m);
+      return [esc(m.label), fmt(x.testAccuracy), fmt(x.secondsPerEpoch), esc(fmtBytes(x.storedBytes)), esc(fmtBytes(x.peakAllocatedBytes)), fmt(x.cosineVsExact), fmt(x.relErrorVsExact), fmt(x.cosineVsFiniteDiff)];
+    }),
+  ));
+  s.push(`<p class="note">Gradient columns: last probe (after the last epoch). ${esc(MEANING.vsExact)}</p>`);
+  s.push(`<div class="charts">${charts.map((c) => lineChartSvg(c)).join('')}</div>`);
+  h('h2', 'Epochs');
+  s.push(table(['method', 'epoch', 'train loss', 'train acc.', 'test loss', 'test acc.', 'train s', 'cumulative s', 'samples / s', 'skipped steps'],
+    r.methods.flatMap((m) => m.epochs.map((e) => [esc(m.label), String(e.epoch), fmt(e.loss), fmt(e.trainAccuracy), fmt(e.testLoss), fmt(e.testAccuracy), fmt(e.seconds), fmt(e.wallSeconds), fmt(e.samplesPerSecond), String(e.skippedSteps)]))));
+  h('h2', 'Gradient fidelity per layer');
+  s.push(`<p class="note">${esc(MEANING.vsExact)}</p><p class="note">${esc(MEANING.vsFiniteDiff)}</p>`);
+  const rows: string[][] = [];
+  for (const m of r.methods) {
+    for (const p of m.probes) {
+      const add = (against: string, f: CompareReport['methods'][number]['probes'][number]['vsExact'] | undefined) => {
+        if (!f) return;
+        for (const l of [...f.layers, f.overall]) rows.push([esc(m.label), String(p.epoch), against, esc(l.param), String(l.entries), fmt(l.cosine), fmt(l.relError), fmt(l.norm), fmt(l.refNorm)]);
+      };
+      add('exact BPTT', p.vsExact);
+      add('finite diff.', p.vsFiniteDiff);
+      add('finite diff. (smooth BPTT)', p.smoothReferenceVsFiniteDiff);
+    }
+  }
+  s.push(table(['method', 'epoch', 'against', 'parameter', 'entries', 'cosine', 'rel. error', '‖g‖', '‖g_ref‖'], rows));
+  h('h2', 'Time per training step (ms)');
+  s.push(`<p class="note">${esc(MEANING.timing)}</p>`);
+  s.push(table(['method', 'source', 'encode', 'forward', 'backward', 'optimizer', 'total', 'samples'],
+    r.methods.flatMap((m) => m.timing.map((t) => [esc(m.label), t.source, fmt(t.encodeMs ?? NaN), fmt(t.forwardMs), fmt(t.backwardMs), fmt(t.optimizerMs), fmt(t.totalMs), String(t.samples)]))));
+  h('h2', 'Memory');
+  s.push(`<p class="note">${esc(MEANING.memory)}</p>`);
+  s.push(table(['method', 'stored for backward (B)', 'peak GPU buffers (B)', 'parameters (B)', 'stored buffers'],
+    r.methods.map((m) => [esc(m.label), String(m.memory.storedBytes), String(m.memory.peakAllocatedBytes), String(m.memory.parameterBytes), esc(m.memory.storedBuffers.map((b) => `${b.name}: ${b.bytes}`).join(', '))])));
+  h('h2', 'Spikes per sample per hidden layer (probe batch)');
+  s.push(`<p class="note">${esc(MEANING.spikes)}</p>`);
+  s.push(table(['method', 'epoch', ...r.config.hidden.map((_, l) => `hidden ${l}`)],
+    r.methods.flatMap((m) => m.probes.map((p) => [esc(m.label), String(p.epoch), ...p.spikesPerSample.map((x) => fmt(x))]))));
+  if (r.sweep) {
+    h('h2', 'Sensitivity sweeps');
+    s.push(`<p class="note">${esc(MEANING.sweep)} Weights: ${esc(r.sweep.weightsFrom)}.</p>`);
+    s.push(table(['surrogate', 'slope', 'Δt (ms)', 'steps', 'probe loss', 'probe acc.', 'spikes / sample', 'cosine', 'rel. error'],
+      [...r.sweep.surrogates, ...r.sweep.dts].map((p) => [esc(p.surrogate), fmt(p.slope), fmt(p.dtMs), String(p.steps), fmt(p.loss), fmt(p.accuracy), esc(p.spikesPerSample.map((x) => fmt(x)).join(', ')), fmt(p.vsDefault.overall.cosine), fmt(p.vsDefault.overall.relError)])));
+  }
+  s.push(`<script type="application/json" id="report-data">${JSON.stringify(r).replace(/</g, '\\u003c')}</script>`);
+  s.push('</body></html>');
+  return s.join('\n');
+}
+
+/** The report embedded in an HTML page by `reportHtml`. */
+export function parseEmbeddedReport(html: string): CompareReport {
+  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  if (!m) throw new Error('no embedded report data in the HTML');
+  return JSON.parse(m[1]) as CompareReport;
+}

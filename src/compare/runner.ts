@@ -1,0 +1,476 @@
+/**
+ * `compare`: train one network on one data set with several gradient methods
+ * under matched settings and record, per method, what the report shows.
+ *
+ * Matched settings: every method trains through `train()` with the same
+ * TrainConfig (same seed: same initial weights, same data order and Poisson
+ * draws; same optimizer, schedule and clipping). Per method it records:
+ * - every epoch's loss / accuracy (train and test) and cumulative training wall time;
+ * - at initialization and after every epoch, on a fixed probe batch (the first
+ *   `probe.batch` test samples, encoded once with a fixed seed), with the
+ *   weights that method reached:
+ *     · vsExact: the method's gradient against exact surrogate BPTT (the GPU
+ *       `bptt` method, which equals the float64 reference BPTT) at the same weights;
+ *     · vsFiniteDiff: on the first `fd.batch` probe samples, the method's gradient
+ *       against central finite differences of the float64 reference network with
+ *       the smooth spike S = F(U − ϑ) (F = the surrogate's primitive), on a seeded
+ *       choice of `fd.perTensor` entries per tensor where the smooth model's
+ *       gradient is not zero; the float64 smooth-model BPTT
+ *       is compared to the same differences as a check of the differences;
+ *     · spikes per sample per hidden layer (forward pass of the probe batch);
+ * - time per training step split into encode / forward / backward / optimizer:
+ *   GPU timestamps of profiled training steps where the device has
+ *   'timestamp-query', and always the queue wall time of forward, forward +
+ *   backward and forward + backward + optimizer submissions of one training-size
+ *   batch (differences give the split);
+ * - memory: what the method stores for its backward pass (MethodRun.stored())
+ *   and the peak bytes of GPU buffers live at once during its training run
+ *   (every buffer webspike creates: network, method, optimizer, data, encoders).
+ *
+ * Sensitivity sweeps (exact surrogate BPTT on the probe batch, at the final
+ * weights of the first method): the gradient with each surrogate kind and slope,
+ * and with each grid step Δt, against the gradient with the configured surrogate
+ * and Δt. Δt changes the model (α, β) and the grid: the run covers the same
+ * duration (T·Δt0/Δt steps) and Poisson rates scale with Δt/Δt0 (same expected
+ * spikes per ms), so a different Δt also draws different input spikes.
+ *
+ * Methods not on the GPU yet (EventProp, exact forward propagation) plug in as
+ * further `MethodChoice`s once `methodByName` knows them; a method whose
+ * `inputKind` is 'spike-times' is rejected here until the probes encode spike times.
+ */
+import { readF32 } from '../gpu/buffers.js';
+import type { WebspikeDevice } from '../gpu/device.js';
+import { describeDevice } from '../gpu/device.js';
+import { encodeCpu } from '../encode/encoders.js';
+import type { DatasetSplits, ImageDataset } from '../data/dataset.js';
+import { createNetwork } from '../layers/network.js';
+import { bptt } from '../methods/bptt.js';
+import { methodByName } from '../methods/by-name.js';
+import type { GradientMethod } from '../methods/method.js';
+import { initWeights, parameterShapes, weightList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
+import { lifParams } from '../neurons/lif.js';
+import { createOptimizer } from '../optim/optimizer.js';
+import { paramTensor, referenceBackward, referenceForward, referenceLoss, toFloat64Weights, type ParamRef } from '../reference/lif-network.js';
+import { surrogateByName } from '../surrogates.js';
+import { specFromConfig, train, type EpochMetrics, type TrainConfig } from '../train/trainer.js';
+import { gradientFidelity, selectEntries, type Fidelity, type NamedGradient } from './metrics.js';
+
+export interface MethodChoice {
+  /** a name `methodByName` knows: bptt, rtrl, eligibility */
+  name: string;
+  signal?: string;
+  updateEvery?: number;
+  /** shown in the report (default: name, with the signal for eligibility) */
+  label?: string;
+}
+
+export interface CompareOptions {
+  methods: MethodChoice[];
+  config: TrainConfig;
+  data: DatasetSplits;
+  /** data set name for the report */
+  dataName?: string;
+  /** fixed probe batch: the first `batch` test samples (default 16), encoded with `seed` (default 12345) */
+  probe?: { batch?: number; seed?: number };
+  /** finite differences of the smooth float64 model; false to skip (default batch 2, 8 entries per tensor, h 1e-5) */
+  fd?: { batch?: number; perTensor?: number; h?: number } | false;
+  /** sensitivity sweeps; false to skip */
+  sweep?: { surrogates?: string[]; slopes?: number[]; dts?: number[] } | false;
+  /** repetitions of the queue-timed step (default 3; the minimum is kept) */
+  timingReps?: number;
+  /** profile every this many training steps where the device has timestamps (default 10) */
+  profileEvery?: number;
+  log?: (line: string) => void;
+}
+
+export interface ProbeRecord {
+  /** 0 = initial weights */
+  epoch: number;
+  /** the method's mean loss on the probe batch */
+  loss: number;
+  vsExact: Fidelity;
+  vsFiniteDiff?: Fidelity;
+  /** float64 smooth-model BPTT against the same finite differences (≈ 1: the differences are right) */
+  smoothReferenceVsFiniteDiff?: Fidelity;
+  /** mean spikes per sample over all T steps, per hidden layer */
+  spikesPerSample: number[];
+}
+
+export interface StepTiming {
+  /** 'timestamp-query' (GPU timestamps of profiled training steps) or 'queue' (wall time of submissions) */
+  source: 'timestamp-query' | 'queue';
+  encodeMs?: number;
+  forwardMs: number;
+  backwardMs: number;
+  optimizerMs: number;
+  totalMs: number;
+  /** timestamp-query: mean ms per profiled step of every kernel label */
+  kernels?: Record<string, number>;
+  /** number of profiled steps (timestamps) or repetitions (queue) */
+  samples: number;
+}
+
+export interface MethodResult {
+  label: string;
+  name: string;
+  description: string;
+  exact: boolean;
+  options: MethodChoice;
+  epochs: (EpochMetrics & { wallSeconds: number })[];
+  probes: ProbeRecord[];
+  timing: StepTiming[];
+  memory: { storedBytes: number; storedBuffers: { name: string; bytes: number }[]; peakAllocatedBytes: number; parameterBytes: number };
+}
+
+export interface SweepPoint {
+  surrogate: string;
+  slope: number;
+  dtMs: number;
+  steps: number;
+  loss: number;
+  accuracy: number;
+  spikesPerSample: number[];
+  vsDefault: Fidelity;
+}
+
+export interface CompareReport {
+  version: 1;
+  created: string;
+  device: string;
+  data: { name: string; train: number; test: number; inputs: number; classes: number };
+  network: { sizes: number[]; recurrent: boolean; steps: number; surrogate: string; slope: number; dtMs: number };
+  config: TrainConfig;
+  probe: { batch: number; seed: number; fdBatch: number; fdPerTensor: number; fdH: number };
+  /** what each comparison means, for the reader of the report */
+  meaning: Record<string, string>;
+  methods: MethodResult[];
+  sweep?: { weightsFrom: string; surrogates: SweepPoint[]; dts: SweepPoint[] };
+}
+
+export const MEANING: Record<string, string> = {
+  vsExact: 'Cosine similarity and relative error ‖g − g_ref‖/‖g_ref‖ of the method\'s gradient against exact surrogate BPTT (GPU bptt, equal to the float64 reference BPTT) at the same weights, on the fixed probe batch. 1 and 0 mean the method computes the surrogate gradient exactly; eligibility traces drop terms (see src/reference/forward-mode.ts), so they score below 1.',
+  vsFiniteDiff: 'Against central finite differences of the float64 reference network whose spikes are the smooth step S = F(U − ϑ) (F: the surrogate\'s primitive), on a seeded choice of entries per tensor where the smoothed network has a non-zero gradient, and a small batch. This is how far the surrogate gradient of the spiking network is from the true gradient of its smoothed twin; it is not a check of the spiking network\'s own (zero almost everywhere) gradient. The row "smooth BPTT" is the exact gradient of the smoothed network and should score ≈ 1: it validates the differences.',
+  timing: 'Milliseconds per training step. "timestamp-query": GPU timestamps of profiled training steps, each kernel in its own pass (backward = passes named backward/…, rtrl/contract, eligibility/traces: the replay that computes the gradient). "queue": wall time of submitting and finishing forward, forward+backward and forward+backward+optimizer of one training-size batch (minimum over repetitions); backward and optimizer are differences, so small values are noisy.',
+  memory: 'stored: bytes the method keeps for its backward pass (MethodRun.stored()). peak allocated: most bytes of webspike\'s GPU buffers live at once during the method\'s training run (network, gradients, method, optimizer state, data on the GPU, encoders); driver overhead not counted.',
+  spikes: 'Mean spikes per probe sample over all T steps, per hidden layer, with the weights the method reached.',
+  sweep: 'Exact surrogate BPTT on the probe batch at the first method\'s final weights, with another surrogate / slope or grid step Δt, against the gradient with the configured surrogate and Δt. Δt changes α, β and the grid: the same duration is covered (T·Δt0/Δt steps) and Poisson rates scale with Δt/Δt0, so new input spikes are drawn.',
+};
+
+function labelOf(c: MethodChoice): string {
+  if (c.label) return c.label;
+  if (c.name !== 'eligibility') return c.name;
+  return `eligibility${c.signal ? `/${c.signal}` : ''}${c.updateEvery ? `/k=${c.updateEvery}` : ''}`;
+}
+
+function named(spec: NetworkSpec, w: NetworkWeights): NamedGradient {
+  const list = weightList(spec, w);
+  return parameterShapes(spec).map((s, i) => ({ name: s.name, data: list[i] }));
+}
+
+interface ProbeInput {
+  indices: number[];
+  input: Float32Array;
+  labels: Uint32Array<ArrayBuffer>;
+  steps: number;
+}
+
+function encodeProbe(config: TrainConfig, ds: ImageDataset, batch: number, steps: number, seed: number, rateScale = 1): ProbeInput {
+  const indices = Array.from({ length: batch }, (_, i) => i % ds.count);
+  const encoder = config.encoder.kind === 'poisson' ? { ...config.encoder, rate: Math.min(1, config.encoder.rate * rateScale) } : config.encoder;
+  const input = encodeCpu(encoder, ds.images, ds.rows * ds.cols, indices, steps, seed);
+  const labels = Uint32Array.from(indices, (i) => ds.labels[i]);
+  return { indices, input, labels, steps };
+}
+
+/** One forward + backward of `method` on a batch: loss, gradient and (bptt only) spikes per sample per layer. */
+async function probeGradient(device: GPUDevice, spec: NetworkSpec, weights: NetworkWeights, method: GradientMethod, p: ProbeInput) {
+  const B = p.labels.length;
+  const net = createNetwork(device, spec, weights);
+  const run = method.bind(net, { batch: B, steps: p.steps });
+  try {
+    device.queue.writeBuffer(run.input, 0, p.input.buffer, p.input.byteOffset, p.input.byteLength);
+    device.queue.writeBuffer(run.labels, 0, p.labels);
+    run.setValid(B);
+    const enc = device.createCommandEncoder({ label: 'compare/probe' });
+    run.encodeForward(enc);
+    run.encodeBackward(enc);
+    device.queue.submit([enc.finish()]);
+    const stats = await readF32(device, run.sampleStats, 2 * B);
+    let loss = 0;
+    let correct = 0;
+    for (let b = 0; b < B; b++) {
+      loss += stats[2 * b];
+      correct += stats[2 * b + 1];
+    }
+    const grad = named(spec, await net.readGradients());
+    const spikesPerSample: number[] = [];
+    for (let l = 0; l < spec.hidden.length; l++) {
+      const o = run.observables.get(`hidden.${l}.spikes`);
+      if (!o) break;
+      const s = await readF32(device, o.buffer, o.shape.reduce((a, x) => a * x, 1));
+      let total = 0;
+      for (let i = 0; i < s.length; i++) total += s[i];
+      spikesPerSample.push(total / B);
+    }
+    return { loss: loss / B, accuracy: correct / B, grad, spikesPerSample };
+  } finally {
+    run.destroy();
+    net.destroy();
+  }
+}
+
+/**
+ * Central finite differences of the smooth float64 model on `p` (a small batch)
+ * at a seeded choice of `perTensor` entries per tensor among those where the
+ * smooth model's gradient is not zero (an input that never spikes in the batch
+ * gives exactly zero to every method and to the differences), and the smooth
+ * model's BPTT gradient at the same entries.
+ */
+function smoothFiniteDifferences(spec: NetworkSpec, weights: NetworkWeights, p: ProbeInput, perTensor: number, h: number) {
+  const B = p.labels.length;
+  const fwd = referenceForward(spec, weights, p.input, p.steps, B, p.labels, { spike: 'smooth' });
+  const g = referenceBackward(spec, weights, fwd, p.input, p.steps, B, p.labels);
+  const smooth: NamedGradient = parameterShapes(spec).map((s) => ({ name: s.name, data: paramTensor(g, paramRef(s.name)) }));
+  const w64 = toFloat64Weights(weights);
+  const loss = () => referenceLoss(spec, w64, p.input, p.steps, B, p.labels, { spike: 'smooth' });
+  let state = 0x9e3779b9;
+  const rand = (k: number) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % k;
+  };
+  const indices = new Map<string, number[]>();
+  const fd: { name: string; data: Float64Array }[] = [];
+  for (const t of smooth) {
+    const nonzero = Array.from({ length: t.data.length }, (_, k) => k).filter((k) => t.data[k] !== 0);
+    const pool = nonzero.length ? nonzero : Array.from({ length: t.data.length }, (_, k) => k);
+    for (let k = 0; k < Math.min(perTensor, pool.length); k++) {
+      const r = k + rand(pool.length - k);
+      [pool[k], pool[r]] = [pool[r], pool[k]];
+    }
+    const chosen = pool.slice(0, Math.min(perTensor, pool.length)).sort((a, b) => a - b);
+    const tensor = paramTensor(w64, paramRef(t.name));
+    const values = chosen.map((k) => {
+      const saved = tensor[k];
+      tensor[k] = saved + h;
+      const plus = loss();
+      tensor[k] = saved - h;
+      const minus = loss();
+      tensor[k] = saved;
+      return (plus - minus) / (2 * h);
+    });
+    indices.set(t.name, chosen);
+    fd.push({ name: t.name, data: Float64Array.from(values) });
+  }
+  return { indices, fd, smoothVsFd: gradientFidelity(selectEntries(smooth, indices), fd) };
+}
+
+function paramRef(name: string): ParamRef {
+  if (name === 'readout.w') return { kind: 'readout' };
+  const [, layer, kind] = name.split('.');
+  return { kind: kind as 'w' | 'v', layer: Number(layer) };
+}
+
+/** Queue wall time of forward, +backward, +optimizer on one training-size batch (minimum over reps). */
+async function queueTiming(device: GPUDevice, spec: NetworkSpec, weights: NetworkWeights, method: GradientMethod, config: TrainConfig, p: ProbeInput, reps: number): Promise<StepTiming> {
+  const net = createNetwork(device, spec, weights);
+  const run = method.bind(net, { batch: config.batchSize, steps: p.steps });
+  const opt = createOptimizer(net, config.optimizer, { maxGradNorm: config.maxGradNorm });
+  try {
+    device.queue.writeBuffer(run.input, 0, p.input.buffer, p.input.byteOffset, p.input.byteLength);
+    device.queue.writeBuffer(run.labels, 0, p.labels);
+    run.setValid(config.batchSize);
+    const time = async (stage: 0 | 1 | 2) => {
+      const enc = device.createCommandEncoder({ label: 'compare/timing' });
+      run.encodeForward(enc);
+      if (stage >= 1) run.encodeBackward(enc);
+      if (stage >= 2) opt.encode(enc);
+      await device.queue.onSubmittedWorkDone();
+      const t0 = performance.now();
+      device.queue.submit([enc.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      return performance.now() - t0;
+    };
+    await time(2); // warm-up (pipelines, first-use costs)
+    const best = [Infinity, Infinity, Infinity];
+    for (let r = 0; r < reps; r++) {
+      for (const stage of [0, 1, 2] as const) best[stage] = Math.min(best[stage], await time(stage));
+    }
+    return { source: 'queue', forwardMs: best[0], backwardMs: best[1] - best[0], optimizerMs: best[2] - best[1], totalMs: best[2], samples: reps };
+  } finally {
+    opt.destroy();
+    run.destroy();
+    net.destroy();
+  }
+}
+
+function kernelPhase(label: string): 'encode' | 'forward' | 'backward' | 'optimizer' {
+  if (label === 'encode') return 'encode';
+  if (label === 'optimizer') return 'optimizer';
+  return /backward|contract|replay|eligibility\/traces/.test(label) ? 'backward' : 'forward';
+}
+
+/** Count the bytes of GPU buffers live at once while `fn` runs (buffers created inside `untracked` excluded). */
+async function trackAllocations<T>(device: GPUDevice, fn: (untracked: <U>(f: () => Promise<U>) => Promise<U>) => Promise<T>): Promise<{ result: T; peakBytes: number }> {
+  const original = device.createBuffer;
+  let live = 0;
+  let peak = 0;
+  let paused = false;
+  const untracked = async <U>(f: () => Promise<U>): Promise<U> => {
+    paused = true;
+    try {
+      return await f();
+    } finally {
+      paused = false;
+    }
+  };
+  device.createBuffer = function (this: GPUDevice, desc: GPUBufferDescriptor) {
+    const b = original.call(this, desc);
+    if (paused) return b;
+    const size = b.size;
+    live += size;
+    peak = Math.max(peak, live);
+    const destroy = b.destroy.bind(b);
+    let gone = false;
+    b.destroy = () => {
+      if (!gone) live -= size;
+      gone = true;
+      destroy();
+    };
+    return b;
+  } as typeof device.createBuffer;
+  try {
+    return { result: await fn(untracked), peakBytes: peak };
+  } finally {
+    device.createBuffer = original;
+  }
+}
+
+export function resolveMethod(c: MethodChoice): GradientMethod {
+  const m = methodByName(c.name, { signal: c.signal, updateEvery: c.updateEvery });
+  if (m.inputKind !== 'dense-steps') throw new Error(`compare: method '${m.name}' takes ${m.inputKind} input; the comparison probes encode dense steps only`);
+  return m;
+}
+
+export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Promise<CompareReport> {
+  const { device } = gpu;
+  const { config, data } = o;
+  const log = o.log ?? (() => {});
+  if (o.methods.length === 0) throw new Error('compare: no methods selected');
+  const methods = o.methods.map((c) => ({ choice: c, method: resolveMethod(c), label: labelOf(c) }));
+  const inputs = data.train.rows * data.train.cols;
+  const spec = specFromConfig(config, inputs, Math.max(data.train.classes, data.test.classes));
+  const probeBatch = o.probe?.batch ?? 16;
+  const probeSeed = o.probe?.seed ?? 12345;
+  const fd = o.fd === false ? undefined : { batch: o.fd?.batch ?? 2, perTensor: o.fd?.perTensor ?? 8, h: o.fd?.h ?? 1e-5 };
+  const probe = encodeProbe(config, data.test, probeBatch, config.steps, probeSeed);
+  const fdProbe = fd ? encodeProbe(config, data.test, fd.batch, config.steps, probeSeed) : undefined;
+  const timingInput = encodeProbe(config, data.test, config.batchSize, config.steps, probeSeed);
+  const initial = initWeights(spec, { seed: config.seed, hiddenGain: config.initGain, readoutGain: config.readoutGain });
+  const reference = bptt();
+
+  const probeAt = async (epoch: number, weights: NetworkWeights, method: GradientMethod): Promise<ProbeRecord> => {
+    const ref = await probeGradient(device, spec, weights, reference, probe);
+    const own = await probeGradient(device, spec, weights, method, probe);
+    const rec: ProbeRecord = { epoch, loss: own.loss, vsExact: gradientFidelity(own.grad, ref.grad), spikesPerSample: ref.spikesPerSample };
+    if (fd && fdProbe) {
+      const f = smoothFiniteDifferences(spec, weights, fdProbe, fd.perTensor, fd.h);
+      const g = await probeGradient(device, spec, weights, method, fdProbe);
+      rec.vsFiniteDiff = gradientFidelity(selectEntries(g.grad, f.indices), f.fd);
+      rec.smoothReferenceVsFiniteDiff = f.smoothVsFd;
+    }
+    return rec;
+  };
+
+  const results: MethodResult[] = [];
+  const finalWeights: NetworkWeights[] = [];
+  for (const { choice, method, label } of methods) {
+    log(`compare: ${label} — ${method.description}`);
+    const probes: ProbeRecord[] = [await probeAt(0, initial, method)];
+    const epochs: MethodResult['epochs'] = [];
+    const kernels = new Map<string, number>();
+    let profiled = 0;
+    let wall = 0;
+    let weightsNow: NetworkWeights = initial;
+    const { result, peakBytes } = await trackAllocations(device, (untracked) => train(gpu, data, config, {
+      method,
+      progressEvery: 1_000_000,
+      profileEvery: o.profileEvery ?? 10,
+      onProfile: (ms) => {
+        profiled++;
+        for (const [k, v] of ms) kernels.set(k, (kernels.get(k) ?? 0) + v);
+      },
+      onCheckpoint: (c) => {
+        weightsNow = c.weights;
+      },
+      onEpoch: async (m) => {
+        wall += m.seconds;
+        epochs.push({ ...m, wallSeconds: wall });
+        log(`  epoch ${m.epoch}: test acc ${(100 * m.testAccuracy).toFixed(2)}%, loss ${m.loss.toFixed(4)}, ${m.seconds.toFixed(1)} s`);
+        probes.push(await untracked(() => probeAt(m.epoch, weightsNow, method)));
+      },
+    }));
+    finalWeights.push(result.weights);
+    const timing: StepTiming[] = [];
+    if (profiled > 0) {
+      const phase = { encode: 0, forward: 0, backward: 0, optimizer: 0 };
+      const perKernel: Record<string, number> = {};
+      for (const [k, v] of kernels) {
+        phase[kernelPhase(k)] += v / profiled;
+        perKernel[k] = v / profiled;
+      }
+      timing.push({ source: 'timestamp-query', encodeMs: phase.encode, forwardMs: phase.forward, backwardMs: phase.backward, optimizerMs: phase.optimizer, totalMs: phase.encode + phase.forward + phase.backward + phase.optimizer, kernels: perKernel, samples: profiled });
+    }
+    timing.push(await queueTiming(device, spec, initial, method, config, timingInput, o.timingReps ?? 3));
+    // what the method stores, from a bind with the training batch shape
+    const net = createNetwork(device, spec, initial);
+    const run = method.bind(net, { batch: config.batchSize, steps: config.steps, inputWindow: Math.min(16, config.steps) });
+    const st = run.stored();
+    run.destroy();
+    net.destroy();
+    results.push({
+      label, name: method.name, description: method.description, exact: method.exact, options: choice, epochs, probes, timing,
+      memory: { storedBytes: st.totalBytes, storedBuffers: st.buffers.map((b) => ({ ...b })), peakAllocatedBytes: peakBytes, parameterBytes: parameterShapes(spec).reduce((s, p) => s + 4 * p.shape[0] * p.shape[1], 0) },
+    });
+  }
+
+  let sweep: CompareReport['sweep'];
+  if (o.sweep !== false) {
+    const sw = o.sweep ?? {};
+    const weights = finalWeights[0];
+    const base = await probeGradient(device, spec, weights, reference, probe);
+    const point = (s: NetworkSpec, dtMs: number, steps: number, r: Awaited<ReturnType<typeof probeGradient>>): SweepPoint => ({
+      surrogate: s.surrogate.name, slope: s.surrogate.slope, dtMs, steps, loss: r.loss, accuracy: r.accuracy, spikesPerSample: r.spikesPerSample, vsDefault: gradientFidelity(r.grad, base.grad),
+    });
+    const dt0 = config.neuron.dtMs ?? 1;
+    const surrogates: SweepPoint[] = [];
+    for (const name of sw.surrogates ?? ['fast-sigmoid', 'triangle', 'arctan', 'gaussian']) {
+      for (const slope of sw.slopes ?? [2, 5, 10, 25]) {
+        const s = { ...spec, surrogate: surrogateByName(name, slope) };
+        surrogates.push(point(s, dt0, config.steps, await probeGradient(device, s, weights, reference, probe)));
+      }
+    }
+    const dts: SweepPoint[] = [];
+    if (config.neuron.alpha === undefined && config.neuron.beta === undefined) {
+      for (const dt of sw.dts ?? [0.5 * dt0, dt0, 2 * dt0]) {
+        const steps = Math.max(1, Math.round((config.steps * dt0) / dt));
+        const s = { ...spec, neuron: lifParams({ ...config.neuron, dtMs: dt }) };
+        const p = encodeProbe(config, data.test, probeBatch, steps, probeSeed, dt / dt0);
+        dts.push(point(s, dt, steps, await probeGradient(device, s, weights, reference, p)));
+      }
+    }
+    sweep = { weightsFrom: `${methods[0].label} (final)`, surrogates, dts };
+  }
+
+  return {
+    version: 1,
+    created: new Date().toISOString(),
+    device: describeDevice(gpu),
+    data: { name: o.dataName ?? data.train.name, train: data.train.count, test: data.test.count, inputs, classes: spec.outputs },
+    network: { sizes: [inputs, ...config.hidden, spec.outputs], recurrent: config.recurrent, steps: config.steps, surrogate: spec.surrogate.name, slope: spec.surrogate.slope, dtMs: config.neuron.dtMs ?? 1 },
+    config,
+    probe: { batch: probeBatch, seed: probeSeed, fdBatch: fd?.batch ?? 0, fdPerTensor: fd?.perTensor ?? 0, fdH: fd?.h ?? 0 },
+    meaning: MEANING,
+    methods: results,
+    sweep,
+  };
+}
