@@ -9,6 +9,7 @@ import { referenceForward, referenceBackward } from '../../src/reference/lif-net
 import { randomNetwork, randomSpikes } from '../../src/reference/random.js';
 import { readF32 } from '../../src/gpu/buffers.js';
 import { isSoftwareDevice } from '../../src/gpu/device.js';
+import { relativeError as relErr } from '../../src/compare/metrics.js';
 
 afterAll(releaseSharedDevice);
 
@@ -19,16 +20,6 @@ interface Case {
   surrogate: string;
   reduce: ReadoutReduce;
   propagation: BpttOptions['propagation'];
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
 }
 
 const cases: Omit<Case, 'propagation'>[] = [];

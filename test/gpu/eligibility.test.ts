@@ -19,20 +19,11 @@ import { createRng, randomNetwork, randomSpikes } from '../../src/reference/rand
 import { packBytes, readF32, uploadBuffer } from '../../src/gpu/buffers.js';
 import { bindEncoder, poisson } from '../../src/encode/encoders.js';
 import type { MethodRun } from '../../src/methods/method.js';
+import { relativeError as relErr, cosineSimilarity as cosine } from '../../src/compare/metrics.js';
 
 afterAll(releaseSharedDevice);
 
 const flat = (list: ArrayLike<number>[]) => list.flatMap((a) => Array.from(a));
-function relErr(a: number[], b: number[]): number {
-  let num = 0, den = 0;
-  a.forEach((x, i) => { num += (x - b[i]) ** 2; den += b[i] ** 2; });
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
-}
-function cosine(a: number[], b: number[]): number {
-  let ab = 0, aa = 0, bb = 0;
-  a.forEach((x, i) => { ab += x * b[i]; aa += x * x; bb += b[i] * b[i]; });
-  return ab / Math.sqrt(aa * bb);
-}
 const asList = (spec: NetworkSpec, g: { hidden: { w: ArrayLike<number>; v?: ArrayLike<number> }[]; readout: ArrayLike<number> }) =>
   weightList(spec, g as unknown as NetworkWeights) as ArrayLike<number>[];
 

@@ -15,18 +15,9 @@ import { referenceBackward, referenceForward } from '../../src/reference/lif-net
 import { randomNetwork, randomSpikes } from '../../src/reference/random.js';
 import { readF32 } from '../../src/gpu/buffers.js';
 import type { GradientMethod } from '../../src/methods/method.js';
+import { relativeError as relErr } from '../../src/compare/metrics.js';
 
 afterAll(releaseSharedDevice);
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
-}
 
 interface Case { hidden: { size: number; recurrent: boolean }[]; reset: ResetMode; detachReset: boolean; reduce: ReadoutReduce }
 const cases: Case[] = [

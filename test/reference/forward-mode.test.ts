@@ -13,6 +13,7 @@ import { randomSpikes, referenceBackward, referenceForward } from '../../src/ref
 import { createRng } from '../../src/reference/random.js';
 import { readoutResponse, referenceEligibility, referenceRtrl, type FeedbackMatrices, type ForwardModeGradients } from '../../src/reference/forward-mode.js';
 import { ARCHS, firingWeights, tinySpec } from './helpers.js';
+import { relativeError as relErr, cosineSimilarity as cosine } from '../../src/compare/metrics.js';
 
 const T = 12;
 const B = 3;
@@ -20,17 +21,6 @@ const LABELS = [0, 2, 1];
 
 function flat(g: { hidden: readonly { w: ArrayLike<number>; v?: ArrayLike<number> }[]; readout: ArrayLike<number> }): number[] {
   return [...g.hidden.flatMap((h) => [...Array.from(h.w), ...(h.v ? Array.from(h.v) : [])]), ...Array.from(g.readout)];
-}
-function relErr(a: number[], b: number[]): number {
-  let num = 0;
-  let den = 0;
-  a.forEach((x, i) => { num += (x - b[i]) ** 2; den += b[i] ** 2; });
-  return Math.sqrt(num / Math.max(den, 1e-300));
-}
-function cosine(a: number[], b: number[]): number {
-  let ab = 0, aa = 0, bb = 0;
-  a.forEach((x, i) => { ab += x * b[i]; aa += x * x; bb += b[i] * b[i]; });
-  return ab / Math.sqrt(aa * bb);
 }
 function sum(list: ForwardModeGradients[]): number[] {
   const out = flat(list[0]).map(() => 0);
