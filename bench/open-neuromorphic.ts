@@ -51,6 +51,7 @@ import { grid1d, type Dispatch } from '../kernels/kernel.js';
 import { matmul } from '../kernels/linear/matmul.js';
 import { lifForward } from '../kernels/neurons/lif-forward.js';
 import { lifBackward } from '../kernels/neurons/lif-backward.js';
+import { createRng } from '../src/reference/random.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -76,17 +77,8 @@ const median = (xs: number[]) => {
 };
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** mulberry32 */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** reproducible inputs: the library's seeded generator (mulberry32) */
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 const gpu: WebspikeDevice = await requestDevice({ disableRobustness });
 const { device } = gpu;

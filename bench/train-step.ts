@@ -38,6 +38,7 @@ import type { NetworkSpec } from '../src/model/network.js';
 import { lifParams } from '../src/neurons/lif.js';
 import { adamOptimizer, createOptimizer } from '../src/optim/optimizer.js';
 import { fastSigmoid } from '../src/surrogates.js';
+import { createRng } from '../src/reference/random.js';
 
 interface Config { p: number; B: number; H: number; T: number }
 
@@ -80,17 +81,8 @@ function parseArgs(argv: string[]) {
   return out;
 }
 
-/** mulberry32, for reproducible inputs */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** reproducible inputs: the library's seeded generator (mulberry32) */
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
