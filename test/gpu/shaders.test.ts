@@ -8,6 +8,9 @@ import { eventForwardSpec } from '../../kernels/linear/event-forward.js';
 import { eventWeightGradSpec } from '../../kernels/linear/event-weight-grad.js';
 import { lifForwardSpec } from '../../kernels/neurons/lif-forward.js';
 import { eventLifForwardSpec } from '../../kernels/neurons/event-lif-forward.js';
+import { eventReadoutMaxSpec } from '../../kernels/neurons/event-readout-max.js';
+import { eventPropReadoutSpec } from '../../kernels/grad/eventprop-readout.js';
+import { eventPropHiddenSpec } from '../../kernels/grad/eventprop-hidden.js';
 import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
 import { lifRecurrentStepSpec } from '../../kernels/neurons/lif-recurrent-step.js';
 import { lifRecurrentBackwardSpec } from '../../kernels/neurons/lif-recurrent-backward-step.js';
@@ -30,6 +33,7 @@ function allSpecs(): KernelSpec[] {
   }
   specs.push(compactSpec('rows'), compactSpec('cols'), eventForwardSpec(), eventWeightGradSpec());
   for (const solver of ['newton', 'quadratic-mem', 'quadratic-syn'] as const) specs.push(eventLifForwardSpec(solver));
+  specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
   for (const reset of ['subtract', 'zero'] as const) {
     const p = lifParams({ reset, detachReset: true });
     specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p));

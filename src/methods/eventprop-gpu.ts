@@ -1,0 +1,260 @@
+/**
+ * EventProp on the GPU (Wunderlich & Pehle 2021, papers/003, Algorithm 1) for
+ * feed-forward networks of continuous-time LIF neurons with one or more hidden
+ * layers and the non-spiking leaky readout with the max-over-time voltage loss
+ * (eq. 4): the exact gradient of the batch-mean cross entropy of
+ * softmax(max_t V_k) with respect to the input weights of every hidden layer
+ * and the readout weights.
+ *
+ * Forward: the hybrid event-LIF kernel, layer by layer (`../layers/event-lif-forward.ts`;
+ * spike records (time, current, neuron) per sample, host-sorted), then
+ * `kernels/neurons/event-readout-max.ts`: each readout neuron's exact maximum
+ * voltage over [0, T] and its kind (start / interior V̇ = 0 / kink at an
+ * incoming spike / end). The loss and ∂L/∂max (softmax cross entropy, in
+ * float64) are computed on the host from the read-back maxima.
+ *
+ * Backward (one command encoder, one dispatch per layer, top-down):
+ * `kernels/grad/eventprop-readout.ts`, then `kernels/grad/eventprop-hidden.ts`
+ * for hidden layers L−1 … 0. Each thread owns one (sample, neuron) and walks
+ * its events backward in time (its own spikes and its incoming spikes), moving
+ * (λ_V, λ_I) in closed form between them (Table 2, eqs. 32a, 32b). At every
+ * incoming spike it adds −τ_syn·λ_I to its per-sample gradient row (eq. 2) and
+ * stores w·(λ_V⁺ − λ_I) for that spike; the layer below sums those terms over the
+ * targets of each of its spikes for the λ_V jump (Table 2, eq. 52a). The
+ * per-sample gradient rows are read back and summed over the batch in float64.
+ *
+ * Memory: the per-sample gradient rows take batch · Σ(fan_in · neurons) f32,
+ * the jump terms (spikes of layer l) · (neurons of layer l + 1) f32 per layer.
+ *
+ * Precision: float32 states, times and adjoints. On the random networks of
+ * test/gpu/eventprop.test.ts (1 and 2 hidden layers, every spike with
+ * τ_mem·V̇⁻ = I − ϑ ≥ 0.1) loss and gradients agree with the float64 reference
+ * (`../reference/eventprop.ts`) to a relative error (max |Δ| / max |ref| per
+ * tensor) ≤ 2e-4 on SwiftShader (≤ 6e-4 when I − ϑ ≥ 0.05 is allowed); the
+ * bound is 1e-3. Gradients diverge like 1/(I − ϑ) for grazing crossings
+ * (Discussion of papers/003); `minSlope` clips that term and `clipped` counts
+ * how often, as in the reference.
+ */
+import { readF32, readU32, storageBuffer, uploadBuffer } from '../gpu/buffers.js';
+import { eventLifForward, type EventLifForwardOptions } from '../layers/event-lif-forward.js';
+import { eventReadoutMax, READOUT_MAX_BYTES, READOUT_MAX_KINDS, SPIKE_RECORD_BYTES } from '../../kernels/neurons/event-readout-max.js';
+import { eventPropReadout } from '../../kernels/grad/eventprop-readout.js';
+import { eventPropHidden } from '../../kernels/grad/eventprop-hidden.js';
+import type { EventLifSpec, EventSpike, InputSpike, ReadoutMaxKind } from '../reference/event-lif.js';
+import type { Float64Weights, WeightsLike } from '../reference/lif-network.js';
+import type { Dispatch } from '../../kernels/kernel.js';
+
+export interface EventPropGpuOptions extends EventLifForwardOptions {
+  /** lower bound on τ_mem·V̇⁻ = I − ϑ in the spike jump (default 0: no clip, exact) */
+  minSlope?: number;
+}
+
+/** One sample's readout maxima (as `ReadoutMaxima` of the reference, float32 values). */
+export interface GpuReadoutMaxima {
+  readonly value: Float32Array;
+  readonly time: Float32Array;
+  /** I_k(t_max⁻) */
+  readonly current: Float32Array;
+  readonly kind: ReadoutMaxKind[];
+  /** for 'kink': index of the incoming spike in that sample's last-hidden-layer list (`layers[L−1][sample]`), else −1 */
+  readonly spike: Int32Array;
+}
+
+export interface EventPropGpuResult {
+  /** batch-mean loss (eq. 4) */
+  readonly loss: number;
+  /** per-sample losses */
+  readonly losses: Float64Array;
+  /** dL/dw of the batch-mean loss, shaped as the weights */
+  readonly gradients: Float64Weights;
+  /** per sample: the spikes of every hidden layer, in time order */
+  readonly spikes: EventSpike[][];
+  /** per hidden layer, per sample, in time order */
+  readonly layers: EventSpike[][][];
+  /** per sample */
+  readonly maxima: GpuReadoutMaxima[];
+  /** argmax of the readout maxima per sample */
+  readonly predicted: Int32Array;
+  /** how many spike jumps had I − ϑ < minSlope and were clipped (whole batch) */
+  readonly clipped: number;
+}
+
+interface Record3 {
+  readonly time: number;
+  readonly current?: number;
+  readonly neuron: number;
+}
+
+/** Spike records (time f32, current f32, neuron u32) of all samples back to back, and [batch + 1] offsets. */
+function packRecords(lists: readonly (readonly Record3[])[]): { records: Uint32Array; offsets: Uint32Array; total: number } {
+  const total = lists.reduce((n, l) => n + l.length, 0);
+  const records = new Uint32Array(Math.max(1, total) * (SPIKE_RECORD_BYTES / 4));
+  const f32 = new Float32Array(records.buffer);
+  const offsets = new Uint32Array(lists.length + 1);
+  let k = 0;
+  lists.forEach((list, b) => {
+    offsets[b] = k;
+    for (const sp of list) {
+      f32[3 * k] = sp.time;
+      f32[3 * k + 1] = sp.current ?? 0;
+      records[3 * k + 2] = sp.neuron;
+      k++;
+    }
+  });
+  offsets[lists.length] = k;
+  return { records, offsets, total };
+}
+
+const byTime = (x: { time: number; neuron: number }, y: { time: number; neuron: number }) => x.time - y.time || x.neuron - y.neuron;
+
+function logSoftmaxGrad(z: ArrayLike<number>, label: number): { loss: number; grad: Float64Array } {
+  let m = -Infinity;
+  for (let k = 0; k < z.length; k++) m = Math.max(m, z[k]);
+  let sum = 0;
+  for (let k = 0; k < z.length; k++) sum += Math.exp(z[k] - m);
+  const lse = m + Math.log(sum);
+  const grad = new Float64Array(z.length);
+  for (let k = 0; k < z.length; k++) grad[k] = Math.exp(z[k] - lse) - (k === label ? 1 : 0);
+  return { loss: lse - z[label], grad };
+}
+
+/**
+ * Forward pass, loss (eq. 4) and EventProp gradients of a batch on the GPU:
+ * `inputSpikes[b]` are sample b's input spikes (any order), `labels[b]` its class.
+ */
+export async function eventPropGradients(
+  device: GPUDevice,
+  spec: EventLifSpec,
+  weights: WeightsLike,
+  inputSpikes: readonly (readonly InputSpike[])[],
+  labels: ArrayLike<number>,
+  options: EventPropGpuOptions,
+): Promise<EventPropGpuResult> {
+  if (spec.output !== 'readout') throw new RangeError(`GPU EventProp needs spec.output = 'readout' (max-over-time voltage loss, eq. 4), got '${spec.output}'`);
+  const batch = inputSpikes.length;
+  if (labels.length !== batch) throw new RangeError(`GPU EventProp: ${labels.length} labels for ${batch} samples`);
+  for (let b = 0; b < batch; b++) {
+    const y = labels[b];
+    if (!(Number.isInteger(y) && y >= 0 && y < spec.outputs)) throw new RangeError(`GPU EventProp: label ${b} must be an integer in [0, ${spec.outputs}), got ${y}`);
+  }
+  const minSlope = options.minSlope ?? 0;
+  if (!(Number.isFinite(minSlope) && minSlope >= 0)) throw new RangeError(`minSlope must be a finite number ≥ 0, got ${minSlope}`);
+
+  // forward through the hidden layers (validates spec, weights and inputs)
+  const fwd = await eventLifForward(device, spec, weights, inputSpikes, options);
+  const L = spec.hidden.length;
+  const T = spec.durationMs;
+  const O = spec.outputs;
+  const sizes = [spec.inputs, ...spec.hidden.map((h) => h.size)];
+  // lists[0]: the input spikes; lists[l + 1]: hidden layer l
+  const lists: Record3[][][] = [inputSpikes.map((s) => s.filter((sp) => sp.time <= T).sort(byTime)), ...fwd.layers];
+  const packed = lists.map(packRecords);
+
+  const owned: GPUBuffer[] = [];
+  const dispatches: Dispatch[] = [];
+  const keep = (b: GPUBuffer) => (owned.push(b), b);
+  const f32 = (a: ArrayLike<number>) => Float32Array.from(a);
+  try {
+    const listName = (i: number) => (i === 0 ? 'input' : `hidden${i - 1}`);
+    const recordBuf = packed.map((p, i) => keep(uploadBuffer(device, `grad/eventprop/${listName(i)}-spikes`, p.records)));
+    const offsetBuf = packed.map((p, i) => keep(uploadBuffer(device, `grad/eventprop/${listName(i)}-offsets`, p.offsets)));
+    const readoutW = keep(uploadBuffer(device, 'grad/eventprop/readout-weights', f32(weights.readout)));
+    const hiddenW = weights.hidden.map((h, l) => keep(uploadBuffer(device, `grad/eventprop/hidden${l}-weights`, f32(h.w))));
+
+    // readout maxima
+    const maxima = keep(storageBuffer(device, 'neurons/event-readout-max/maxima', batch * O * READOUT_MAX_BYTES));
+    const common = { batch, durationMs: T, tauMemMs: spec.tauMemMs, tauSynMs: spec.tauSynMs };
+    const maxDispatch = eventReadoutMax(device, { ...common, weights: readoutW, inSpikes: recordBuf[L], inOffsets: offsetBuf[L], maxima, outputs: O, fanIn: sizes[L] });
+    dispatches.push(maxDispatch);
+    {
+      const enc = device.createCommandEncoder({ label: 'neurons/event-readout-max' });
+      const pass = enc.beginComputePass({ label: 'neurons/event-readout-max' });
+      maxDispatch.encode(pass);
+      pass.end();
+      device.queue.submit([enc.finish()]);
+    }
+    const raw = await readU32(device, maxima, (batch * O * READOUT_MAX_BYTES) / 4);
+    const rawF = new Float32Array(raw.buffer);
+    const rawI = new Int32Array(raw.buffer);
+    const stride = READOUT_MAX_BYTES / 4;
+    const maximaOut: GpuReadoutMaxima[] = [];
+    const losses = new Float64Array(batch);
+    const predicted = new Int32Array(batch);
+    const dMax = new Float32Array(batch * O);
+    for (let b = 0; b < batch; b++) {
+      const value = new Float32Array(O);
+      const time = new Float32Array(O);
+      const current = new Float32Array(O);
+      const spike = new Int32Array(O);
+      const kind: ReadoutMaxKind[] = [];
+      for (let o = 0; o < O; o++) {
+        const at = (b * O + o) * stride;
+        value[o] = rawF[at];
+        time[o] = rawF[at + 1];
+        current[o] = rawF[at + 2];
+        kind.push(READOUT_MAX_KINDS[raw[at + 3]]);
+        spike[o] = rawI[at + 4] < 0 ? -1 : rawI[at + 4] - packed[L].offsets[b];
+        if (value[o] > value[predicted[b]]) predicted[b] = o;
+      }
+      maximaOut.push({ value, time, current, kind, spike });
+      if (!value.every(Number.isFinite)) throw new RangeError(`GPU EventProp: sample ${b} has a non-finite readout maximum`);
+      // eq. (4): −log softmax(max_t V)[label], batch mean
+      const { loss, grad } = logSoftmaxGrad(value, labels[b]);
+      losses[b] = loss;
+      for (let o = 0; o < O; o++) dMax[b * O + o] = grad[o] / batch;
+    }
+
+    // backward, top-down: readout, then hidden layers L−1 … 0
+    const dMaxBuf = keep(uploadBuffer(device, 'grad/eventprop-readout/d-max', dMax));
+    const readoutRows = keep(storageBuffer(device, 'grad/eventprop-readout/grad-rows', batch * O * sizes[L] * 4));
+    // jumps[l]: per spike of hidden layer l, per neuron of the layer above
+    const jumps = sizes.slice(1).map((_, l) => keep(storageBuffer(device, `grad/eventprop/hidden${l}-jump-terms`, Math.max(1, packed[l + 1].total) * (l + 1 < L ? sizes[l + 2] : O) * 4)));
+    const hiddenRows = spec.hidden.map((h, l) => keep(storageBuffer(device, `grad/eventprop-hidden/grad-rows${l}`, batch * h.size * sizes[l] * 4)));
+    const clipped = keep(storageBuffer(device, 'grad/eventprop-hidden/clipped', 4));
+    const dummy = keep(storageBuffer(device, 'grad/eventprop-hidden/no-jumps', 4));
+    dispatches.push(
+      eventPropReadout(device, {
+        ...common, weights: readoutW, inSpikes: recordBuf[L], inOffsets: offsetBuf[L], maxima, dMax: dMaxBuf,
+        gradRows: readoutRows, jumpTerms: jumps[L - 1], outputs: O, fanIn: sizes[L],
+      }),
+    );
+    for (let l = L - 1; l >= 0; l--) {
+      const offsets = new Uint32Array(2 * (batch + 1));
+      offsets.set(packed[l].offsets, 0);
+      offsets.set(packed[l + 1].offsets, batch + 1);
+      const offsetsBuf = keep(uploadBuffer(device, `grad/eventprop-hidden/offsets${l}`, offsets));
+      dispatches.push(
+        eventPropHidden(device, {
+          ...common, weights: hiddenW[l], inSpikes: recordBuf[l], ownSpikes: recordBuf[l + 1], offsets: offsetsBuf,
+          jumpAbove: jumps[l], gradRows: hiddenRows[l], jumpOut: l > 0 ? jumps[l - 1] : dummy, writeJumps: l > 0, clipped,
+          neurons: sizes[l + 1], fanIn: sizes[l], above: l + 1 < L ? sizes[l + 2] : O, threshold: spec.threshold, minSlope,
+        }),
+      );
+    }
+    {
+      const enc = device.createCommandEncoder({ label: 'grad/eventprop' });
+      const pass = enc.beginComputePass({ label: 'grad/eventprop' });
+      for (const d of dispatches.slice(1)) d.encode(pass);
+      pass.end();
+      device.queue.submit([enc.finish()]);
+    }
+    const sumRows = async (buf: GPUBuffer, rows: number): Promise<Float64Array> => {
+      const data = await readF32(device, buf, batch * rows);
+      const out = new Float64Array(rows);
+      for (let b = 0; b < batch; b++) for (let i = 0; i < rows; i++) out[i] += data[b * rows + i];
+      return out;
+    };
+    const gradients: Float64Weights = {
+      hidden: [],
+      readout: await sumRows(readoutRows, O * sizes[L]),
+    };
+    for (let l = 0; l < L; l++) gradients.hidden.push({ w: await sumRows(hiddenRows[l], sizes[l + 1] * sizes[l]) });
+    const clippedCount = (await readU32(device, clipped, 1))[0];
+    let loss = 0;
+    for (const v of losses) loss += v / batch;
+    return { loss, losses, gradients, spikes: fwd.spikes, layers: fwd.layers, maxima: maximaOut, predicted, clipped: clippedCount };
+  } finally {
+    for (const d of dispatches) d.destroy();
+    for (const b of owned) b.destroy();
+  }
+}
