@@ -37,3 +37,6 @@ export { eventProp as referenceEventProp, eventPropBackward as referenceEventPro
 export { runComparison, MEANING as COMPARE_MEANING, type CompareOptions, type CompareReport, type MethodChoice, type MethodResult, type ProbeRecord, type StepTiming, type SweepPoint } from './compare/runner.js';
 export { gradientFidelity, cosineSimilarity, relativeError, type Fidelity, type FidelityEntry } from './compare/metrics.js';
 export { reportHtml, reportCharts, lineChartSvg, parseEmbeddedReport, type Chart } from './compare/report.js';
+export { networkConvergence, type ConvergenceSection } from './compare/convergence.js';
+// the discrete model as a discretisation of the continuous-time one (Δt → 0)
+export { discretize, continuousTwin, driveFactor, inputStep, discreteInput, discreteSpikes, matchSpikes, convergence, type DiscreteModel, type ConvergencePoint, type SpikeMatch } from './model/discretize.js';

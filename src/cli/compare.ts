@@ -24,6 +24,10 @@ export const COMPARE_HELP = `compare options (default in brackets):
   --sweep-surrogates <list> --sweep-slopes <list> --sweep-dts <list>
                                         sensitivity sweeps [fast-sigmoid,triangle,arctan,gaussian; 2,5,10,25; Δt/2,Δt,2Δt]
   --no-sweep                            skip the sweeps
+  --convergence                         Δt convergence of the network's discretisations against its
+                                        continuous-time twin (float64, CPU) [off]
+  --convergence-dts <list> --convergence-samples <n>
+                                        its Δt values (ms) and probe samples [Δt,Δt/2,Δt/4,Δt/8,Δt/16; 2]
 `;
 
 function num(v: string | undefined, name: string): number | undefined {
@@ -60,6 +64,7 @@ export async function cmdCompare(argv: string[]): Promise<void> {
       lr: { type: 'string' }, clip: { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' },
       'probe-batch': { type: 'string' }, 'fd-batch': { type: 'string' }, 'fd-entries': { type: 'string' },
       'sweep-surrogates': { type: 'string' }, 'sweep-slopes': { type: 'string' }, 'sweep-dts': { type: 'string' }, 'no-sweep': { type: 'boolean' },
+      convergence: { type: 'boolean' }, 'convergence-dts': { type: 'string' }, 'convergence-samples': { type: 'string' },
       'disable-robustness': { type: 'boolean' },
     },
   });
@@ -118,6 +123,9 @@ export async function cmdCompare(argv: string[]): Promise<void> {
         slopes: list(v['sweep-slopes'], 'sweep-slopes'),
         dts: list(v['sweep-dts'], 'sweep-dts'),
       },
+      convergence: v.convergence || v['convergence-dts'] !== undefined || v['convergence-samples'] !== undefined
+        ? { dts: list(v['convergence-dts'], 'convergence-dts'), samples: num(v['convergence-samples'], 'convergence-samples') }
+        : false,
     });
     const files = await writeReport(report, out);
     for (const m of report.methods) {

@@ -20,6 +20,8 @@ export interface Chart {
   series: Series[];
   /** log-scale x axis */
   logX?: boolean;
+  /** log-scale y axis (points with y ≤ 0 are left out) */
+  logY?: boolean;
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -48,7 +50,7 @@ function niceTicks(lo: number, hi: number, n = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(step0));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? step0;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9 && out.length <= 4 * n; v += step) out.push(Number(v.toPrecision(12)));
   return out;
 }
 
@@ -57,17 +59,21 @@ export function lineChartSvg(c: Chart): string {
   const W = 560;
   const H = 320;
   const m = { l: 62, r: 150, t: 30, b: 44 };
-  const pts = c.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const usable = ([x, y]: [number, number]) => Number.isFinite(x) && Number.isFinite(y) && (!c.logX || x > 0) && (!c.logY || y > 0);
+  const pts = c.series.flatMap((s) => s.points).filter(usable);
   const tx = (x: number) => (c.logX ? Math.log10(x) : x);
+  const ty = (y: number) => (c.logY ? Math.log10(y) : y);
   let [x0, x1] = pts.length ? [Math.min(...pts.map((p) => tx(p[0]))), Math.max(...pts.map((p) => tx(p[0])))] : [0, 1];
-  let [y0, y1] = pts.length ? [Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[1]))] : [0, 1];
-  if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];
-  if (y1 === y0) [y0, y1] = [y0 - Math.max(1e-3, Math.abs(y0) * 0.05), y1 + Math.max(1e-3, Math.abs(y1) * 0.05)];
+  let [y0, y1] = pts.length ? [Math.min(...pts.map((p) => ty(p[1]))), Math.max(...pts.map((p) => ty(p[1])))] : [0, 1];
+  // ranges below float resolution (1 and 1 − 2⁻⁵²) count as one value: ticks cannot step through them
+  const flat = (a: number, b: number) => b - a <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  if (flat(x0, x1)) [x0, x1] = [x0 - 1, x1 + 1];
+  if (flat(y0, y1)) [y0, y1] = [y0 - Math.max(1e-3, Math.abs(y0) * 0.05), y1 + Math.max(1e-3, Math.abs(y1) * 0.05)];
   const pad = (y1 - y0) * 0.05;
   y0 -= pad;
   y1 += pad;
   const px = (x: number) => m.l + ((tx(x) - x0) / (x1 - x0)) * (W - m.l - m.r);
-  const py = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
+  const py = (y: number) => H - m.b - ((ty(y) - y0) / (y1 - y0)) * (H - m.t - m.b);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" id="${esc(c.id)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`);
   parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
@@ -79,7 +85,10 @@ export function lineChartSvg(c: Chart): string {
     const x = px(v);
     parts.push(`<line x1="${x}" x2="${x}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x}" y="${H - m.b + 14}" text-anchor="middle">${esc(fmt(v, 3))}</text>`);
   }
-  for (const v of niceTicks(y0, y1)) {
+  // log y: a tick at every power of ten in range (or at the data's extremes when none is)
+  const decades = Array.from({ length: Math.max(0, Math.floor(y1) - Math.ceil(y0) + 1) }, (_, i) => 10 ** (Math.ceil(y0) + i));
+  const yt = c.logY ? (decades.length ? decades : [10 ** y0, 10 ** y1]) : niceTicks(y0, y1);
+  for (const v of yt) {
     const y = py(v);
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}" stroke="#eee"/><text x="${m.l - 5}" y="${y + 4}" text-anchor="end">${esc(fmt(v, 3))}</text>`);
   }
@@ -88,7 +97,7 @@ export function lineChartSvg(c: Chart): string {
   parts.push(`<text transform="translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(c.yLabel)}</text>`);
   c.series.forEach((s, i) => {
     const col = COLORS[i % COLORS.length];
-    const ok = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    const ok = s.points.filter(usable);
     if (ok.length > 1) parts.push(`<polyline fill="none" stroke="${col}" stroke-width="2" points="${ok.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of ok) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${col}"><title>${esc(`${s.name}: (${fmt(x)}, ${fmt(y)})`)}</title></circle>`);
     const ly = m.t + 8 + i * 16;
@@ -116,6 +125,18 @@ export function reportCharts(r: CompareReport): Chart[] {
   }
   if (r.sweep?.dts.length) {
     charts.push({ id: 'sweep-dt', title: 'Grid step Δt: cosine vs configured Δt', xLabel: 'Δt (ms)', yLabel: 'cosine', logX: true, series: [{ name: 'bptt', points: r.sweep.dts.map((p) => [p.dtMs, p.vsDefault.overall.cosine] as [number, number]) }] });
+  }
+  if (r.convergence?.points.length) {
+    const p = r.convergence.points;
+    charts.push({ id: 'convergence-error', title: 'Δt convergence: spike-time error vs continuous model', xLabel: 'Δt (ms)', yLabel: 'error of matched spikes (ms)', logX: true, logY: true, series: [
+      { name: 'mean |error|', points: p.map((q) => [q.dtMs, q.meanError] as [number, number]) },
+      { name: 'max |error|', points: p.map((q) => [q.dtMs, q.maxError] as [number, number]) },
+      { name: 'Δt (first order)', points: p.map((q) => [q.dtMs, q.dtMs] as [number, number]) },
+    ] });
+    charts.push({ id: 'convergence-mismatch', title: 'Δt convergence: spikes that appear or vanish', xLabel: 'Δt (ms)', yLabel: 'spikes', logX: true, series: [
+      { name: 'missing', points: p.map((q) => [q.dtMs, q.missing] as [number, number]) },
+      { name: 'extra', points: p.map((q) => [q.dtMs, q.extra] as [number, number]) },
+    ] });
   }
   return charts;
 }
@@ -155,7 +176,7 @@ export function reportHtml(r: CompareReport): string {
     }),
   ));
   s.push(`<p class="note">Gradient columns: last probe (after the last epoch). ${esc(MEANING.vsExact)}</p>`);
-  s.push(`<div class="charts">${charts.map((c) => lineChartSvg(c)).join('')}</div>`);
+  s.push(`<div class="charts">${charts.filter((c) => !c.id.startsWith('convergence-')).map((c) => lineChartSvg(c)).join('')}</div>`);
   h('h2', 'Epochs');
   s.push(table(['method', 'epoch', 'train loss', 'train acc.', 'test loss', 'test acc.', 'train s', 'cumulative s', 'samples / s', 'skipped steps'],
     r.methods.flatMap((m) => m.epochs.map((e) => [esc(m.label), String(e.epoch), fmt(e.loss), fmt(e.trainAccuracy), fmt(e.testLoss), fmt(e.testAccuracy), fmt(e.seconds), fmt(e.wallSeconds), fmt(e.samplesPerSecond), String(e.skippedSteps)]))));
@@ -191,6 +212,18 @@ export function reportHtml(r: CompareReport): string {
     s.push(`<p class="note">${esc(MEANING.sweep)} Weights: ${esc(r.sweep.weightsFrom)}.</p>`);
     s.push(table(['surrogate', 'slope', 'Δt (ms)', 'steps', 'probe loss', 'probe acc.', 'spikes / sample', 'cosine', 'rel. error'],
       [...r.sweep.surrogates, ...r.sweep.dts].map((p) => [esc(p.surrogate), fmt(p.slope), fmt(p.dtMs), String(p.steps), fmt(p.loss), fmt(p.accuracy), esc(p.spikesPerSample.map((x) => fmt(x)).join(', ')), fmt(p.vsDefault.overall.cosine), fmt(p.vsDefault.overall.relError)])));
+  }
+  if (r.convergence) {
+    const c = r.convergence;
+    h('h2', 'Δt convergence');
+    s.push(`<p class="note">${esc(MEANING.convergence)}</p>`);
+    s.push(`<p class="note">${esc(`Weights: ${c.weightsFrom}; ${c.samples} probe samples; τ_mem = ${fmt(c.tauMemMs)} ms, τ_syn = ${fmt(c.tauSynMs)} ms, ϑ = ${fmt(c.threshold)}, duration ${fmt(c.durationMs)} ms, Δt0 = ${fmt(c.dt0Ms)} ms, compared network's reset: ${c.reset}.`)}</p>`);
+    if (c.skipped) s.push(`<p class="note">${esc(`Not computed: ${c.skipped}.`)}</p>`);
+    else {
+      s.push(table(['Δt (ms)', 'steps', 'continuous spikes', 'discrete spikes', 'matched', 'missing', 'extra', 'mean |error| (ms)', 'max |error| (ms)', 'mean shift (ms)', 'mean |error| / Δt', 'readout max error'],
+        c.points.map((p) => [fmt(p.dtMs), String(p.steps), String(p.continuousSpikes), String(p.discreteSpikes), String(p.matched), String(p.missing), String(p.extra), fmt(p.meanError), fmt(p.maxError), fmt(p.meanShift), fmt(p.meanError / p.dtMs), fmt(p.readoutMaxError)])));
+      s.push(`<div class="charts">${charts.filter((x) => x.id.startsWith('convergence-')).map((x) => lineChartSvg(x)).join('')}</div>`);
+    }
   }
   s.push(`<script type="application/json" id="report-data">${JSON.stringify(r).replace(/</g, '\\u003c')}</script>`);
   s.push('</body></html>');

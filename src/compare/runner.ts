@@ -34,6 +34,12 @@
  * duration (T·Δt0/Δt steps) and Poisson rates scale with Δt/Δt0 (same expected
  * spikes per ms), so a different Δt also draws different input spikes.
  *
+ * Δt convergence (option `convergence`, off by default; CPU, float64): the
+ * continuous-time twin of the network at the first method's final weights
+ * (src/model/discretize.ts) on the first probe samples, simulated event by event
+ * and discretised at Δt0, Δt0/2, …; per Δt the spike-time error of matched
+ * spikes and the spikes that appear or vanish (./convergence.ts).
+ *
  * Methods not on the GPU yet (EventProp, exact forward propagation) plug in as
  * further `MethodChoice`s once `methodByName` knows them; a method whose
  * `inputKind` is 'spike-times' is rejected here until the probes encode spike times.
@@ -54,6 +60,7 @@ import { paramTensor, referenceBackward, referenceForward, referenceLoss, toFloa
 import { surrogateByName } from '../surrogates.js';
 import { specFromConfig, train, type EpochMetrics, type TrainConfig } from '../train/trainer.js';
 import { gradientFidelity, selectEntries, type Fidelity, type NamedGradient } from './metrics.js';
+import { networkConvergence, type ConvergenceSection } from './convergence.js';
 
 export interface MethodChoice {
   /** a name `methodByName` knows: bptt, rtrl, eligibility */
@@ -76,6 +83,8 @@ export interface CompareOptions {
   fd?: { batch?: number; perTensor?: number; h?: number } | false;
   /** sensitivity sweeps; false to skip */
   sweep?: { surrogates?: string[]; slopes?: number[]; dts?: number[] } | false;
+  /** Δt convergence of the continuous twin's discretisations (default off; true: Δt0·[1, ½, ¼, ⅛, 1/16] on 2 probe samples) */
+  convergence?: { dts?: number[]; samples?: number } | boolean;
   /** repetitions of the queue-timed step (default 3; the minimum is kept) */
   timingReps?: number;
   /** profile every this many training steps where the device has timestamps (default 10) */
@@ -145,6 +154,7 @@ export interface CompareReport {
   meaning: Record<string, string>;
   methods: MethodResult[];
   sweep?: { weightsFrom: string; surrogates: SweepPoint[]; dts: SweepPoint[] };
+  convergence?: ConvergenceSection;
 }
 
 export const MEANING: Record<string, string> = {
@@ -153,6 +163,7 @@ export const MEANING: Record<string, string> = {
   timing: 'Milliseconds per training step. "timestamp-query": GPU timestamps of profiled training steps, each kernel in its own pass (backward = passes named backward/…, rtrl/contract, eligibility/traces: the replay that computes the gradient). "queue": wall time of submitting and finishing forward, forward+backward and forward+backward+optimizer of one training-size batch (minimum over repetitions); backward and optimizer are differences, so small values are noisy.',
   memory: 'stored: bytes the method keeps for its backward pass (MethodRun.stored()). peak allocated: most bytes of webspike\'s GPU buffers live at once during the method\'s training run (network, gradients, method, optimizer state, data on the GPU, encoders); driver overhead not counted.',
   spikes: 'Mean spikes per probe sample over all T steps, per hidden layer, with the weights the method reached.',
+  convergence: 'The continuous-time twin of the compared network (same τ_mem, τ_syn, ϑ; weights divided by the drive factor c = τ_syn(α − β)/(τ_syn − τ_mem) of Δt0; reset to 0; the probe samples\' input spike at step n placed at (n + ½)·Δt0), simulated exactly event by event, against its discretisation at each Δt (weights × c(Δt), reset to zero, an input at t on step ⌈t/Δt⌉ − 1, a spike at step n at time n·Δt). Spikes are matched per neuron in time order: error = |t_discrete − t_continuous| of matched spikes (ms); missing / extra = spikes that vanish / appear on the grid; readout error = max |Uo[n] − V_o(n·Δt)|. A consistent first-order discretisation: the errors shrink in proportion to Δt and the mismatches go to 0. At Δt0 the discretisation is the compared network when its reset is zero (with reset by subtraction it differs by the reset).',
   sweep: 'Exact surrogate BPTT on the probe batch at the first method\'s final weights, with another surrogate / slope or grid step Δt, against the gradient with the configured surrogate and Δt. Δt changes α, β and the grid: the same duration is covered (T·Δt0/Δt steps) and Poisson rates scale with Δt/Δt0, so new input spikes are drawn.',
 };
 
@@ -461,6 +472,13 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
     sweep = { weightsFrom: `${methods[0].label} (final)`, surrogates, dts };
   }
 
+  let conv: ConvergenceSection | undefined;
+  if (o.convergence) {
+    const c = o.convergence === true ? {} : o.convergence;
+    log('compare: Δt convergence (float64, CPU)');
+    conv = networkConvergence(spec, finalWeights[0], config.neuron.dtMs ?? 1, probe.input, probe.steps, probe.labels.length, { dtsMs: c.dts, samples: c.samples, weightsFrom: `${methods[0].label} (final)` });
+  }
+
   return {
     version: 1,
     created: new Date().toISOString(),
@@ -472,5 +490,6 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
     meaning: MEANING,
     methods: results,
     sweep,
+    ...(conv && { convergence: conv }),
   };
 }

@@ -89,6 +89,7 @@ gpuTest('compare: report numbers come from the runs, JSON and HTML agree', async
     methods: [{ name: 'bptt' }, { name: 'rtrl' }, { name: 'eligibility' }, { name: 'eligibility', signal: 'feedback-alignment' }], config, data, dataName: 'toy',
     probe: { batch: 6 }, fd: { batch: 2, perTensor: 6 }, timingReps: 1,
     sweep: { surrogates: ['fast-sigmoid', 'triangle'], slopes: [5, 10], dts: [0.5, 1] },
+    convergence: { samples: 2, dts: [1, 0.5, 0.25, 0.125] },
   });
   const [bp, rt, el, fa] = report.methods;
   expect(report.methods.map((m) => m.label)).toEqual(['bptt', 'rtrl', 'eligibility', 'eligibility/feedback-alignment']);
@@ -127,6 +128,13 @@ gpuTest('compare: report numbers come from the runs, JSON and HTML agree', async
   expect(report.sweep!.dts.find((p) => p.dtMs === 0.5)!.steps).toBe(16);
   const tri = report.sweep!.surrogates.find((p) => p.surrogate === 'triangle' && p.slope === 5)!;
   expect(tri.vsDefault.overall.cosine).toBeLessThan(1 - 1e-4);
+  // Δt convergence: the continuous twin of bptt's final network, discretised at Δt0 = 1 ms, 0.5, 0.25, 0.125
+  const conv = report.convergence!;
+  expect(conv.skipped).toBeUndefined();
+  expect(conv.points.map((p) => [p.dtMs, p.steps])).toEqual([[1, 8], [0.5, 15], [0.25, 29], [0.125, 57]]);
+  expect(conv.tauMemMs).toBeCloseTo(10, 9);
+  expect(conv.points[0].continuousSpikes).toBeGreaterThan(0);
+  for (const p of conv.points) expect(p.matched + p.missing).toBe(p.continuousSpikes);
 
   // the per-method training curves equal those of a separate train() with the same settings
   const own = await train(gpu, data, config, { method: bptt() });
@@ -148,7 +156,10 @@ gpuTest('compare: report numbers come from the runs, JSON and HTML agree', async
       for (const v of [x.testAccuracy, x.secondsPerEpoch, x.cosineVsExact, x.relErrorVsExact, x.cosineVsFiniteDiff]) expect(html).toContain(`<td>${fmt(v)}</td>`);
       for (const e of m.epochs) expect(html).toContain(`<td>${fmt(e.testLoss)}</td>`);
     }
-    for (const c of reportCharts(report)) expect(html).toContain(`id="${c.id}"`);
+    for (const c of reportCharts(report)) expect(html.split(`id="${c.id}"`).length, c.id).toBe(2);
+    expect(reportCharts(report).map((c) => c.id)).toContain('convergence-error');
+    expect(html).toContain('<h2>Δt convergence</h2>');
+    for (const p of json.convergence.points) expect(html).toContain(`<td>${fmt(p.meanError)}</td>`);
     expect(html).not.toMatch(/<(link|img)\b|src="http/);
   } finally {
     await rm(dir, { recursive: true, force: true });
