@@ -14,6 +14,18 @@ struct SpikeRecord {
   neuron: u32,
 }
 
+// A readout neuron's maximum voltage over [0, T]: value, time, current at t_max⁻,
+// kind (0 start, 1 interior V̇ = 0, 2 kink at an incoming spike, 3 end) and, for a
+// kink, the global index of that spike record (else −1). Written by
+// neurons/event-readout-max, read by grad/eventprop-readout.
+struct ReadoutMax {
+  value: f32,
+  time: f32,
+  current: f32,
+  kind: u32,
+  spike: i32,
+}
+
 // (λ_V, λ_I) known at t_at.
 struct Adjoint {
   lam_v: f32,

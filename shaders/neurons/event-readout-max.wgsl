@@ -24,14 +24,6 @@ struct Params {
   tau_syn: f32,    // ms
 }
 
-struct ReadoutMax {
-  value: f32,
-  time: f32,
-  current: f32,
-  kind: u32,
-  spike: i32,
-}
-
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> weights: array<f32>;
 @group(0) @binding(2) var<storage, read> in_spikes: array<SpikeRecord>;
