@@ -11,7 +11,7 @@ export {
 } from './model/network.js';
 export { createNetwork, type GpuNetwork, type GpuParam } from './layers/network.js';
 export { eventLifForward, SpikeCapacityError, type EventLifForwardOptions, type EventLifForwardResult } from './layers/event-lif-forward.js';
-export { eventPropGradients, type EventPropGpuOptions, type EventPropGpuResult, type GpuReadoutMaxima } from './methods/eventprop-gpu.js';
+export { eventPropGradients, type EventPropGpuOptions, type EventPropGpuResult, type GpuReadoutMaxima, type FirstSpikeLossOptions } from './methods/eventprop-gpu.js';
 export type { GradientMethod, MethodRun, BatchShape, InputKind, StoredState, OnlineUpdates, InputWindows } from './methods/method.js';
 export { bptt, resolvePropagation, type BpttOptions, type Propagation } from './methods/bptt.js';
 export { rtrl } from './methods/rtrl.js';
@@ -37,6 +37,9 @@ export { eventProp as referenceEventProp, eventPropBackward as referenceEventPro
 export { runComparison, MEANING as COMPARE_MEANING, type CompareOptions, type CompareReport, type MethodChoice, type MethodResult, type ProbeRecord, type StepTiming, type SweepPoint } from './compare/runner.js';
 export { gradientFidelity, cosineSimilarity, relativeError, type Fidelity, type FidelityEntry } from './compare/metrics.js';
 export { reportHtml, reportCharts, lineChartSvg, parseEmbeddedReport, type Chart } from './compare/report.js';
-export { networkConvergence, type ConvergenceSection } from './compare/convergence.js';
+export { networkConvergence, eventNetworkConvergence, type ConvergenceSection } from './compare/convergence.js';
+// surrogate BPTT (discretised network) against EventProp (continuous network) on spike-time data
+export { runEventComparison, MEANING_EVENT as COMPARE_EVENT_MEANING, EVENT_METHODS, type EventCompareOptions, type EventMethodName } from './compare/event-runner.js';
+export { trainDiscretized, discretizeNetwork, discreteBatchInput, discreteOptimizer, type DiscretizedTrainOptions, type DiscretizedTrainResult } from './train/discretized-trainer.js';
 // the discrete model as a discretisation of the continuous-time one (Δt → 0)
 export { discretize, continuousTwin, driveFactor, inputStep, discreteInput, discreteSpikes, matchSpikes, convergence, type DiscreteModel, type ConvergencePoint, type SpikeMatch } from './model/discretize.js';

@@ -10,6 +10,7 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainer.js';
 import { runComparison, resolveMethod, type MethodChoice } from '../compare/runner.js';
 import { headline, fmt, fmtBytes } from '../compare/report.js';
 import { renderPngs, writeReport } from '../compare/files.js';
+import { cmdCompareEvent, COMPARE_EVENT_HELP } from './compare-event.js';
 
 export const COMPARE_HELP = `compare options (default in brackets):
   --methods <list>                      comma separated: bptt, rtrl, eligibility, eligibility:<signal>
@@ -28,7 +29,7 @@ export const COMPARE_HELP = `compare options (default in brackets):
                                         continuous-time twin (float64, CPU) [off]
   --convergence-dts <list> --convergence-samples <n>
                                         its Δt values (ms) and probe samples [Δt,Δt/2,Δt/4,Δt/8,Δt/16; 2]
-`;
+${COMPARE_EVENT_HELP}`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -50,7 +51,18 @@ export function parseMethods(v: string): MethodChoice[] {
   });
 }
 
+/** Whether the arguments select the event comparison (--preset, or eventprop among --methods). */
+function wantsEvent(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--preset' || argv[i].startsWith('--preset=')) return true;
+    const m = argv[i] === '--methods' ? argv[i + 1] : argv[i].startsWith('--methods=') ? argv[i].slice(10) : undefined;
+    if (m?.split(',').some((x) => x.trim() === 'eventprop')) return true;
+  }
+  return false;
+}
+
 export async function cmdCompare(argv: string[]): Promise<void> {
+  if (wantsEvent(argv)) return cmdCompareEvent(argv);
   const { values: v } = parseArgs({
     args: argv,
     strict: true,

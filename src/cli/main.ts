@@ -15,12 +15,13 @@ import { progressBar } from './progress.js';
 import { methodByName } from '../methods/by-name.js';
 import { checkBatchAgainstModel, computeGradients, parseBatch } from './grad.js';
 import { cmdCompare, COMPARE_HELP } from './compare.js';
+import { cmdGradEvent, cmdTrainEvent, EVENT_HELP, isEventCheckpoint, peekOption } from './train-event.js';
 
 const HELP = `webspike — spiking neural networks on WebGPU
 
 Usage:
   webspike train [options]     train (defaults: MNIST digits, 784-512-10 LIF, 25 steps, Poisson)
-  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility] [--signal s] [--update-every k]
+  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility|eventprop] [--signal s] [--update-every k]
   webspike compare [options]   train with several gradient methods under matched settings; report.json + report.html
   webspike info                show the WebGPU adapter
   webspike help
@@ -53,14 +54,16 @@ train options (default in brackets):
   --metrics <file>                      append one JSON object per epoch
   --checkpoint <file>                   save after every epoch
   --resume <file>                       continue from a checkpoint
-  --method <bptt|rtrl|eligibility>     gradient method [bptt]: surrogate BPTT, exact forward mode
-                                        (small networks), or factorized eligibility traces
+  --method <bptt|rtrl|eligibility|eventprop>   gradient method [bptt]: surrogate BPTT, exact forward
+                                        mode (small networks), factorized eligibility traces, or
+                                        EventProp (exact, continuous time; its options below)
   --signal <name>                       eligibility learning signal: symmetric, feedback-alignment,
                                         direct, local [symmetric]
   --update-every <k>                    eligibility: update the weights every k steps (online)
   --disable-robustness                  Node: skip Dawn's bounds checks (trusted runs only; faster)
   --quiet                               no progress bar
 
+${EVENT_HELP}
 ${COMPARE_HELP}`;
 
 function num(v: string | undefined, name: string): number | undefined {
@@ -80,6 +83,12 @@ async function withDevice<T>(disableRobustness: boolean, fn: (gpu: WebspikeDevic
 }
 
 async function cmdTrain(argv: string[]): Promise<void> {
+  // EventProp trains the continuous-time model with its own options (src/cli/train-event.ts)
+  const methodArg = peekOption(argv, 'method');
+  const resumeArg = peekOption(argv, 'resume');
+  if (methodArg === 'eventprop' || (methodArg === undefined && resumeArg && isEventCheckpoint(await loadCheckpoint(resumeArg)))) {
+    return cmdTrainEvent(argv, withDevice);
+  }
   const { values: v } = parseArgs({
     args: argv,
     strict: true,
@@ -195,6 +204,10 @@ async function cmdGrad(argv: string[]): Promise<void> {
     },
   });
   if (!v.model || !v.batch) throw new Error('webspike grad needs --model <checkpoint> and --batch <file.json>');
+  if (v.method === 'eventprop') {
+    if (v.signal !== undefined || v['update-every'] !== undefined) throw new Error("--signal and --update-every apply to --method eligibility only, not 'eventprop'");
+    return cmdGradEvent({ model: v.model, batch: v.batch, out: v.out }, withDevice, !!v['disable-robustness']);
+  }
   const methodName = v.method ?? 'bptt';
   const methodOptions = { signal: v.signal, updateEvery: num(v['update-every'], 'update-every') };
   methodByName(methodName, methodOptions); // bad method options fail before any file is read

@@ -13,6 +13,7 @@
 import { continuousTwin, convergence, inputSpikesFromSteps, type ConvergencePoint } from '../model/discretize.js';
 import type { NetworkSpec } from '../model/network.js';
 import type { WeightsLike } from '../reference/lif-network.js';
+import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
 
 export interface ConvergenceSection {
   /** whose weights (e.g. 'bptt (final)') */
@@ -75,4 +76,29 @@ export function networkConvergence(
   }
   const twin = continuousTwin(spec, weights, dt0Ms, tauMemMs, tauSynMs, durationMs);
   return { ...base, points: convergence(twin.spec, twin.weights, trains, dts) };
+}
+
+/**
+ * Convergence of the discretisations of a continuous-time network itself (the
+ * event comparison): `espec` with `weights`, fed the input spike trains
+ * `inputs` (one per sample), simulated event by event and discretised at each Δt
+ * of `dtsMs` (`discretize`: weights × c(Δt), reset to zero, an input at t on step
+ * max(0, ⌈t/Δt⌉ − 1)). `dt0Ms` is the grid the discrete method trains on.
+ */
+export function eventNetworkConvergence(
+  espec: EventLifSpec,
+  weights: WeightsLike,
+  inputs: readonly (readonly InputSpike[])[],
+  dt0Ms: number,
+  options: NetworkConvergenceOptions = {},
+): ConvergenceSection {
+  const samples = Math.min(options.samples ?? 2, inputs.length);
+  const dts = options.dtsMs ?? [2, 1, 0.5, 0.25, 0.125, 0.0625].map((f) => f * dt0Ms);
+  for (const dt of dts) if (!(Number.isFinite(dt) && dt > 0)) throw new RangeError(`convergence Δt must be positive, got ${dt}`);
+  const base: ConvergenceSection = {
+    weightsFrom: options.weightsFrom ?? '', samples, dt0Ms, tauMemMs: espec.tauMemMs, tauSynMs: espec.tauSynMs, threshold: espec.threshold,
+    durationMs: espec.durationMs, reset: 'zero', points: [],
+  };
+  if (Math.abs(espec.tauMemMs - espec.tauSynMs) <= 1e-9 * espec.tauMemMs) return { ...base, skipped: 'τ_mem = τ_syn: the event-driven model needs two different time constants' };
+  return { ...base, points: convergence(espec, weights, inputs.slice(0, samples), dts) };
 }

@@ -107,24 +107,39 @@ export function lineChartSvg(c: Chart): string {
   return parts.join('');
 }
 
+/** What vsExact compares against ('exact BPTT', or 'EventProp' in an event comparison). */
+export function referenceName(r: CompareReport): string {
+  return r.reference ?? 'exact BPTT';
+}
+
 /** The charts of a report, in page order. */
 export function reportCharts(r: CompareReport): Chart[] {
   const per = (f: (m: MethodResult) => [number, number][]) => r.methods.map((m) => ({ name: m.label, points: f(m) }));
+  const ref = referenceName(r);
+  const event = r.kind === 'event';
   const charts: Chart[] = [
     { id: 'accuracy-epoch', title: 'Test accuracy vs epoch', xLabel: 'epoch', yLabel: 'test accuracy', series: per((m) => m.epochs.map((e) => [e.epoch, e.testAccuracy])) },
     { id: 'loss-epoch', title: 'Training loss vs epoch', xLabel: 'epoch', yLabel: 'mean training loss', series: per((m) => m.epochs.map((e) => [e.epoch, e.loss])) },
     { id: 'accuracy-time', title: 'Test accuracy vs training wall time', xLabel: 'training time (s)', yLabel: 'test accuracy', series: per((m) => m.epochs.map((e) => [e.wallSeconds, e.testAccuracy])) },
-    { id: 'cosine-exact', title: 'Gradient cosine vs exact surrogate BPTT', xLabel: 'epoch (0 = initial weights)', yLabel: 'cosine (all parameters)', series: per((m) => m.probes.map((p) => [p.epoch, p.vsExact.overall.cosine])) },
+    { id: 'cosine-exact', title: event ? `Gradient cosine vs ${ref} (same continuous weights)` : 'Gradient cosine vs exact surrogate BPTT', xLabel: 'epoch (0 = initial weights)', yLabel: event ? 'cosine' : 'cosine (all parameters)', series: [
+      ...per((m) => m.probes.map((p) => [p.epoch, p.vsExact.overall.cosine])).map((x) => (event ? { ...x, name: `${x.name} (all)` } : x)),
+      // event comparison: each tensor of the methods other than the reference (the overall cosine is dominated by the largest tensor)
+      ...(event ? r.methods.filter((m) => !m.exact).flatMap((m) => (m.probes[0]?.vsExact.layers ?? []).map((l, i) => ({ name: `${m.label} ${l.param}`, points: m.probes.map((p) => [p.epoch, p.vsExact.layers[i].cosine] as [number, number]) }))) : []),
+    ] },
   ];
   if (r.methods.some((m) => m.probes.some((p) => p.vsFiniteDiff))) {
-    charts.push({ id: 'cosine-fd', title: 'Gradient cosine vs finite differences (smooth model)', xLabel: 'epoch (0 = initial weights)', yLabel: 'cosine (FD entries)', series: per((m) => m.probes.filter((p) => p.vsFiniteDiff).map((p) => [p.epoch, p.vsFiniteDiff!.overall.cosine])) });
+    charts.push({ id: 'cosine-fd', title: event ? 'Gradient cosine vs finite differences (continuous loss)' : 'Gradient cosine vs finite differences (smooth model)', xLabel: 'epoch (0 = initial weights)', yLabel: 'cosine (FD entries)', series: per((m) => m.probes.filter((p) => p.vsFiniteDiff).map((p) => [p.epoch, p.vsFiniteDiff!.overall.cosine])) });
   }
   if (r.sweep?.surrogates.length) {
     const kinds = [...new Set(r.sweep.surrogates.map((p) => p.surrogate))];
-    charts.push({ id: 'sweep-surrogate', title: 'Surrogate kind and slope: cosine vs configured surrogate', xLabel: 'slope k', yLabel: 'cosine', logX: true, series: kinds.map((k) => ({ name: k, points: r.sweep!.surrogates.filter((p) => p.surrogate === k).map((p) => [p.slope, p.vsDefault.overall.cosine] as [number, number]) })) });
+    charts.push({ id: 'sweep-surrogate', title: event ? `Surrogate kind and slope: BPTT cosine vs ${ref}` : 'Surrogate kind and slope: cosine vs configured surrogate', xLabel: 'slope k', yLabel: 'cosine', logX: true, series: kinds.map((k) => ({ name: k, points: r.sweep!.surrogates.filter((p) => p.surrogate === k).map((p) => [p.slope, p.vsDefault.overall.cosine] as [number, number]) })) });
   }
   if (r.sweep?.dts.length) {
-    charts.push({ id: 'sweep-dt', title: 'Grid step Δt: cosine vs configured Δt', xLabel: 'Δt (ms)', yLabel: 'cosine', logX: true, series: [{ name: 'bptt', points: r.sweep.dts.map((p) => [p.dtMs, p.vsDefault.overall.cosine] as [number, number]) }] });
+    const dts = r.sweep.dts;
+    const series: Series[] = [{ name: event ? 'all' : 'bptt', points: dts.map((p) => [p.dtMs, p.vsDefault.overall.cosine] as [number, number]) }];
+    // event comparison: each tensor too (the readout's gradient approaches EventProp's as Δt → 0)
+    if (event) for (const [i, l] of dts[0].vsDefault.layers.entries()) series.push({ name: l.param, points: dts.map((p) => [p.dtMs, p.vsDefault.layers[i].cosine] as [number, number]) });
+    charts.push({ id: 'sweep-dt', title: event ? `Grid step Δt: BPTT cosine vs ${ref}` : 'Grid step Δt: cosine vs configured Δt', xLabel: 'Δt (ms)', yLabel: 'cosine', logX: true, series });
   }
   if (r.convergence?.points.length) {
     const p = r.convergence.points;
@@ -157,31 +172,56 @@ export function headline(m: MethodResult) {
     cosineVsExact: probe?.vsExact.overall.cosine ?? NaN,
     relErrorVsExact: probe?.vsExact.overall.relError ?? NaN,
     cosineVsFiniteDiff: probe?.vsFiniteDiff?.overall.cosine ?? NaN,
+    /** total of the last timing entry (queue timing) */
+    msPerStep: m.timing.length ? m.timing[m.timing.length - 1].totalMs : NaN,
   };
 }
 
 export function reportHtml(r: CompareReport): string {
   const charts = reportCharts(r);
+  const ref = referenceName(r);
+  const meaning = (k: string) => r.meaning?.[k] ?? MEANING[k];
+  const ev = r.kind === 'event' ? r.event : undefined;
   const s: string[] = [];
   const h = (tag: string, text: string) => s.push(`<${tag}>${esc(text)}</${tag}>`);
   s.push('<!doctype html><html><head><meta charset="utf-8"><title>webspike compare</title><style>body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:12px}p.note{color:#555;font-size:90%;max-width:900px}</style></head><body>');
   h('h1', 'webspike compare');
-  s.push(`<p>${esc(`${r.data.name}: ${r.data.train} train / ${r.data.test} test samples; network ${r.network.sizes.join('-')}${r.network.recurrent ? ' (recurrent)' : ''}, T = ${r.network.steps}, Δt = ${r.network.dtMs} ms, surrogate ${r.network.surrogate} (k = ${r.network.slope}); batch ${r.config.batchSize}, ${r.config.epochs} epochs, ${r.config.optimizer.kind} lr ${r.config.optimizer.lr}, seed ${r.config.seed}. Device: ${r.device}. Created ${r.created}.`)}</p>`);
+  if (ev) {
+    s.push(`<p>${esc(`${r.data.name}: ${r.data.train} train / ${r.data.test} test samples; continuous-time network ${r.network.sizes.join('-')}, τ_mem = ${fmt(ev.tauMemMs)} ms, τ_syn = ${fmt(ev.tauSynMs)} ms, ϑ = ${fmt(ev.threshold)}, D = ${fmt(ev.durationMs)} ms, readout max-over-time voltage loss (eq. 4); BPTT on its discretisation with Δt0 = ${fmt(ev.dtMs)} ms (T = ${ev.steps} steps, c = ${fmt(ev.drive, 6)}), surrogate ${r.network.surrogate} (k = ${r.network.slope}); batch ${r.config.batchSize}, ${r.config.epochs} epochs, ${r.config.optimizer.kind} lr ${r.config.optimizer.lr}, seed ${r.config.seed}. Device: ${r.device}. Created ${r.created}.`)}</p>`);
+  } else {
+    s.push(`<p>${esc(`${r.data.name}: ${r.data.train} train / ${r.data.test} test samples; network ${r.network.sizes.join('-')}${r.network.recurrent ? ' (recurrent)' : ''}, T = ${r.network.steps}, Δt = ${r.network.dtMs} ms, surrogate ${r.network.surrogate} (k = ${r.network.slope}); batch ${r.config.batchSize}, ${r.config.epochs} epochs, ${r.config.optimizer.kind} lr ${r.config.optimizer.lr}, seed ${r.config.seed}. Device: ${r.device}. Created ${r.created}.`)}</p>`);
+  }
   h('h2', 'Summary');
   s.push(table(
-    ['method', 'test accuracy', 's / epoch', 'stored for backward', 'peak GPU buffers', 'cosine vs BPTT', 'rel. error vs BPTT', 'cosine vs FD'],
+    ['method', 'test accuracy', 's / epoch', 'ms / step', 'stored for backward', 'peak GPU buffers', `cosine vs ${ref}`, `rel. error vs ${ref}`, 'cosine vs FD', ...(ev ? [`cosine per tensor vs ${ref}`] : [])],
     r.methods.map((m) => {
       const x = headline(m);
-      return [esc(m.label), fmt(x.testAccuracy), fmt(x.secondsPerEpoch), esc(fmtBytes(x.storedBytes)), esc(fmtBytes(x.peakAllocatedBytes)), fmt(x.cosineVsExact), fmt(x.relErrorVsExact), fmt(x.cosineVsFiniteDiff)];
+      const layers = m.probes[m.probes.length - 1]?.vsExact.layers ?? [];
+      return [esc(m.label), fmt(x.testAccuracy), fmt(x.secondsPerEpoch), fmt(x.msPerStep), esc(fmtBytes(x.storedBytes)), esc(fmtBytes(x.peakAllocatedBytes)), fmt(x.cosineVsExact), fmt(x.relErrorVsExact), fmt(x.cosineVsFiniteDiff),
+        ...(ev ? [esc(layers.map((l) => `${l.param} ${fmt(l.cosine)}`).join(', '))] : [])];
     }),
   ));
-  s.push(`<p class="note">Gradient columns: last probe (after the last epoch). ${esc(MEANING.vsExact)}</p>`);
+  s.push(`<p class="note">Gradient columns: last probe (after the last epoch). ${esc(meaning('vsExact'))}</p>`);
+  if (ev) {
+    h('h2', 'Continuous network and its discretisation');
+    s.push(`<p class="note">${esc(ev.mapping)}</p>`);
+    const dopt = ev.discreteOptimizer.spec as { kind: string; lr: number; eps?: number; weightDecay: number };
+    s.push(table(['quantity', 'value'], [
+      ['Δt0 (ms)', fmt(ev.dtMs)], ['steps T = ⌊D/Δt0⌋ + 1', String(ev.steps)], ['drive factor c', fmt(ev.drive, 6)],
+      ['EventProp scan grid (ms)', fmt(ev.scanGridMs)],
+      ['BPTT optimizer on W̃', esc(`${dopt.kind} lr ${fmt(dopt.lr, 6)}${dopt.eps !== undefined ? `, ε ${fmt(dopt.eps, 4)}` : ''}, weight decay ${fmt(dopt.weightDecay)}, clip ${fmt(ev.discreteOptimizer.maxGradNorm)} (learning rates × ${fmt(ev.discreteOptimizer.lrScale, 6)})`)],
+      ['input encoding', esc(Object.entries(ev.encoding).map(([k, v]) => `${k} ${v}`).join(', '))],
+      ['initial weights (continuous)', esc(JSON.stringify(ev.init))],
+    ]));
+  }
   s.push(`<div class="charts">${charts.filter((c) => !c.id.startsWith('convergence-')).map((c) => lineChartSvg(c)).join('')}</div>`);
   h('h2', 'Epochs');
-  s.push(table(['method', 'epoch', 'train loss', 'train acc.', 'test loss', 'test acc.', 'train s', 'cumulative s', 'samples / s', 'skipped steps'],
-    r.methods.flatMap((m) => m.epochs.map((e) => [esc(m.label), String(e.epoch), fmt(e.loss), fmt(e.trainAccuracy), fmt(e.testLoss), fmt(e.testAccuracy), fmt(e.seconds), fmt(e.wallSeconds), fmt(e.samplesPerSecond), String(e.skippedSteps)]))));
+  const testSpikes = r.methods.some((m) => m.epochs.some((e) => e.testSpikesPerSample));
+  s.push(table(['method', 'epoch', 'train loss', 'train acc.', 'test loss', 'test acc.', 'train s', 'cumulative s', 'samples / s', 'skipped steps', ...(testSpikes ? ['spikes / test sample'] : [])],
+    r.methods.flatMap((m) => m.epochs.map((e) => [esc(m.label), String(e.epoch), fmt(e.loss), fmt(e.trainAccuracy), fmt(e.testLoss), fmt(e.testAccuracy), fmt(e.seconds), fmt(e.wallSeconds), fmt(e.samplesPerSecond), String(e.skippedSteps),
+      ...(testSpikes ? [esc((e.testSpikesPerSample ?? []).map((x) => fmt(x)).join(', '))] : [])]))));
   h('h2', 'Gradient fidelity per layer');
-  s.push(`<p class="note">${esc(MEANING.vsExact)}</p><p class="note">${esc(MEANING.vsFiniteDiff)}</p>`);
+  s.push(`<p class="note">${esc(meaning('vsExact'))}</p><p class="note">${esc(meaning('vsFiniteDiff'))}</p>`);
   const rows: string[][] = [];
   for (const m of r.methods) {
     for (const p of m.probes) {
@@ -189,34 +229,38 @@ export function reportHtml(r: CompareReport): string {
         if (!f) return;
         for (const l of [...f.layers, f.overall]) rows.push([esc(m.label), String(p.epoch), against, esc(l.param), String(l.entries), fmt(l.cosine), fmt(l.relError), fmt(l.norm), fmt(l.refNorm)]);
       };
-      add('exact BPTT', p.vsExact);
-      add('finite diff.', p.vsFiniteDiff);
+      add(esc(ref), p.vsExact);
+      add(p.fdSkipped ? `finite diff. (${p.fdSkipped} entries skipped)` : 'finite diff.', p.vsFiniteDiff);
       add('finite diff. (smooth BPTT)', p.smoothReferenceVsFiniteDiff);
+      add('finite diff. (float64 EventProp)', p.referenceVsFiniteDiff);
     }
   }
   s.push(table(['method', 'epoch', 'against', 'parameter', 'entries', 'cosine', 'rel. error', '‖g‖', '‖g_ref‖'], rows));
   h('h2', 'Time per training step (ms)');
-  s.push(`<p class="note">${esc(MEANING.timing)}</p>`);
-  s.push(table(['method', 'source', 'encode', 'forward', 'backward', 'optimizer', 'total', 'samples'],
+  s.push(`<p class="note">${esc(meaning('timing'))}</p>`);
+  s.push(table(['method', 'source', ev ? 'input' : 'encode', 'forward', 'backward', 'optimizer', 'total', 'samples'],
     r.methods.flatMap((m) => m.timing.map((t) => [esc(m.label), t.source, fmt(t.encodeMs ?? NaN), fmt(t.forwardMs), fmt(t.backwardMs), fmt(t.optimizerMs), fmt(t.totalMs), String(t.samples)]))));
   h('h2', 'Memory');
-  s.push(`<p class="note">${esc(MEANING.memory)}</p>`);
+  s.push(`<p class="note">${esc(meaning('memory'))}</p>`);
   s.push(table(['method', 'stored for backward (B)', 'peak GPU buffers (B)', 'parameters (B)', 'stored buffers'],
     r.methods.map((m) => [esc(m.label), String(m.memory.storedBytes), String(m.memory.peakAllocatedBytes), String(m.memory.parameterBytes), esc(m.memory.storedBuffers.map((b) => `${b.name}: ${b.bytes}`).join(', '))])));
   h('h2', 'Spikes per sample per hidden layer (probe batch)');
-  s.push(`<p class="note">${esc(MEANING.spikes)}</p>`);
+  s.push(`<p class="note">${esc(meaning('spikes'))}</p>`);
   s.push(table(['method', 'epoch', ...r.config.hidden.map((_, l) => `hidden ${l}`)],
     r.methods.flatMap((m) => m.probes.map((p) => [esc(m.label), String(p.epoch), ...p.spikesPerSample.map((x) => fmt(x))]))));
   if (r.sweep) {
     h('h2', 'Sensitivity sweeps');
-    s.push(`<p class="note">${esc(MEANING.sweep)} Weights: ${esc(r.sweep.weightsFrom)}.</p>`);
-    s.push(table(['surrogate', 'slope', 'Δt (ms)', 'steps', 'probe loss', 'probe acc.', 'spikes / sample', 'cosine', 'rel. error'],
-      [...r.sweep.surrogates, ...r.sweep.dts].map((p) => [esc(p.surrogate), fmt(p.slope), fmt(p.dtMs), String(p.steps), fmt(p.loss), fmt(p.accuracy), esc(p.spikesPerSample.map((x) => fmt(x)).join(', ')), fmt(p.vsDefault.overall.cosine), fmt(p.vsDefault.overall.relError)])));
+    s.push(`<p class="note">${esc(meaning('sweep'))} Weights: ${esc(r.sweep.weightsFrom)}.</p>`);
+    const sref = r.sweep.reference;
+    if (sref) s.push(`<p class="note">${esc(`${ref} at these weights on the probe batch: loss ${fmt(sref.loss)}, accuracy ${fmt(sref.accuracy)}, spikes / sample ${sref.spikesPerSample.map((x) => fmt(x)).join(', ')}.`)}</p>`);
+    s.push(table(['surrogate', 'slope', 'Δt (ms)', 'steps', 'probe loss', 'probe acc.', 'spikes / sample', 'cosine', 'rel. error', 'cosine per tensor', '‖g‖ / ‖g_ref‖ per tensor'],
+      [...r.sweep.surrogates, ...r.sweep.dts].map((p) => [esc(p.surrogate), fmt(p.slope), fmt(p.dtMs), String(p.steps), fmt(p.loss), fmt(p.accuracy), esc(p.spikesPerSample.map((x) => fmt(x)).join(', ')), fmt(p.vsDefault.overall.cosine), fmt(p.vsDefault.overall.relError),
+        esc(p.vsDefault.layers.map((l) => `${l.param} ${fmt(l.cosine)}`).join(', ')), esc(p.vsDefault.layers.map((l) => `${l.param} ${fmt(l.norm / l.refNorm)}`).join(', '))])));
   }
   if (r.convergence) {
     const c = r.convergence;
     h('h2', 'Δt convergence');
-    s.push(`<p class="note">${esc(MEANING.convergence)}</p>`);
+    s.push(`<p class="note">${esc(meaning('convergence'))}</p>`);
     s.push(`<p class="note">${esc(`Weights: ${c.weightsFrom}; ${c.samples} probe samples; τ_mem = ${fmt(c.tauMemMs)} ms, τ_syn = ${fmt(c.tauSynMs)} ms, ϑ = ${fmt(c.threshold)}, duration ${fmt(c.durationMs)} ms, Δt0 = ${fmt(c.dt0Ms)} ms, compared network's reset: ${c.reset}.`)}</p>`);
     if (c.skipped) s.push(`<p class="note">${esc(`Not computed: ${c.skipped}.`)}</p>`);
     else {

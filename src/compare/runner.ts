@@ -40,9 +40,10 @@
  * and discretised at Δt0, Δt0/2, …; per Δt the spike-time error of matched
  * spikes and the spikes that appear or vanish (./convergence.ts).
  *
- * Methods not on the GPU yet (EventProp, exact forward propagation) plug in as
- * further `MethodChoice`s once `methodByName` knows them; a method whose
- * `inputKind` is 'spike-times' is rejected here until the probes encode spike times.
+ * A method whose `inputKind` is 'spike-times' is rejected here; surrogate BPTT
+ * against EventProp on spike-time data (the continuous-time network and its
+ * discretisation) is `runEventComparison` (./event-runner.ts), which writes the
+ * same report with `kind: 'event'`.
  */
 import { readF32 } from '../gpu/buffers.js';
 import type { WebspikeDevice } from '../gpu/device.js';
@@ -59,6 +60,7 @@ import { createOptimizer } from '../optim/optimizer.js';
 import { paramTensor, referenceBackward, referenceForward, referenceLoss, toFloat64Weights, type ParamRef } from '../reference/lif-network.js';
 import { surrogateByName } from '../surrogates.js';
 import { specFromConfig, train, type EpochMetrics, type TrainConfig } from '../train/trainer.js';
+import type { EventTrainConfig } from '../train/event-trainer.js';
 import { gradientFidelity, selectEntries, type Fidelity, type NamedGradient } from './metrics.js';
 import { networkConvergence, type ConvergenceSection } from './convergence.js';
 
@@ -101,6 +103,10 @@ export interface ProbeRecord {
   vsFiniteDiff?: Fidelity;
   /** float64 smooth-model BPTT against the same finite differences (≈ 1: the differences are right) */
   smoothReferenceVsFiniteDiff?: Fidelity;
+  /** event comparison: float64 EventProp (the reference's exact gradient) against the same finite differences (≈ 1) */
+  referenceVsFiniteDiff?: Fidelity;
+  /** event comparison: entries passed over because a spike appeared or vanished between W − h and W + h */
+  fdSkipped?: number;
   /** mean spikes per sample over all T steps, per hidden layer */
   spikesPerSample: number[];
 }
@@ -125,7 +131,8 @@ export interface MethodResult {
   description: string;
   exact: boolean;
   options: MethodChoice;
-  epochs: (EpochMetrics & { wallSeconds: number })[];
+  /** spikesPerSample: hidden spikes per training sample (EventProp); testSpikesPerSample: per test sample of the epoch's evaluation */
+  epochs: (EpochMetrics & { wallSeconds: number; spikesPerSample?: number[]; testSpikesPerSample?: number[] })[];
   probes: ProbeRecord[];
   timing: StepTiming[];
   memory: { storedBytes: number; storedBuffers: { name: string; bytes: number }[]; peakAllocatedBytes: number; parameterBytes: number };
@@ -144,17 +151,46 @@ export interface SweepPoint {
 
 export interface CompareReport {
   version: 1;
+  /** 'discrete' (absent in older reports): discrete methods against exact surrogate BPTT; 'event': surrogate BPTT against EventProp */
+  kind?: 'discrete' | 'event';
+  /** what vsExact compares against, as the report names it (default 'exact BPTT') */
+  reference?: string;
   created: string;
   device: string;
   data: { name: string; train: number; test: number; inputs: number; classes: number };
   network: { sizes: number[]; recurrent: boolean; steps: number; surrogate: string; slope: number; dtMs: number };
-  config: TrainConfig;
+  config: TrainConfig | EventTrainConfig;
   probe: { batch: number; seed: number; fdBatch: number; fdPerTensor: number; fdH: number };
+  /** event comparison: the continuous network, its discretisation and the data encoding */
+  event?: EventSection;
   /** what each comparison means, for the reader of the report */
   meaning: Record<string, string>;
   methods: MethodResult[];
-  sweep?: { weightsFrom: string; surrogates: SweepPoint[]; dts: SweepPoint[] };
+  /** reference (event comparison): EventProp on the probe batch at the sweep's weights, what vsDefault compares against */
+  sweep?: { weightsFrom: string; surrogates: SweepPoint[]; dts: SweepPoint[]; reference?: { name: string; loss: number; accuracy: number; spikesPerSample: number[] } };
   convergence?: ConvergenceSection;
+}
+
+export interface EventSection {
+  /** continuous-time network (papers/003, Table 1) */
+  tauMemMs: number;
+  tauSynMs: number;
+  threshold: number;
+  durationMs: number;
+  /** EventProp's crossing-scan grid (ms; spike times do not depend on it) */
+  scanGridMs: number;
+  /** discretisation used by the discrete method: Δt0, c = driveFactor(Δt0), T = ⌊D/Δt0⌋ + 1 */
+  dtMs: number;
+  drive: number;
+  steps: number;
+  /** the mapping, in words */
+  mapping: string;
+  /** the discrete method's optimizer on W̃ = c·W (equivalent to the configured one on W) */
+  discreteOptimizer: { spec: unknown; lrScale: number; maxGradNorm: number };
+  /** how the data were turned into spike times */
+  encoding: Record<string, number | string>;
+  /** continuous initial weights: N(mean, std) per kind, seed */
+  init: Record<string, unknown>;
 }
 
 export const MEANING: Record<string, string> = {
@@ -321,7 +357,7 @@ function kernelPhase(label: string): 'encode' | 'forward' | 'backward' | 'optimi
 }
 
 /** Count the bytes of GPU buffers live at once while `fn` runs (buffers created inside `untracked` excluded). */
-async function trackAllocations<T>(device: GPUDevice, fn: (untracked: <U>(f: () => Promise<U>) => Promise<U>) => Promise<T>): Promise<{ result: T; peakBytes: number }> {
+export async function trackAllocations<T>(device: GPUDevice, fn: (untracked: <U>(f: () => Promise<U>) => Promise<U>) => Promise<T>): Promise<{ result: T; peakBytes: number }> {
   const original = device.createBuffer;
   let live = 0;
   let peak = 0;
@@ -481,6 +517,8 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
 
   return {
     version: 1,
+    kind: 'discrete',
+    reference: 'exact BPTT',
     created: new Date().toISOString(),
     device: describeDevice(gpu),
     data: { name: o.dataName ?? data.train.name, train: data.train.count, test: data.test.count, inputs, classes: spec.outputs },

@@ -15,7 +15,8 @@ export interface MethodByNameOptions {
 }
 
 export function methodByName(name: string, o: MethodByNameOptions = {}): GradientMethod {
-  if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new Error(`unknown gradient method '${name}' (available: ${METHOD_NAMES.join(', ')})`);
+  if (name === 'eventprop') throw new Error("'eventprop' trains the continuous-time network on spike times: use `webspike train/grad --method eventprop` or trainEvents() (src/train/event-trainer.ts), not a discrete-time GradientMethod");
+  if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new Error(`unknown gradient method '${name}' (available: ${METHOD_NAMES.join(', ')}; eventprop through train/grad --method eventprop)`);
   if (name !== 'eligibility' && (o.signal !== undefined || o.updateEvery !== undefined)) {
     throw new Error(`--signal and --update-every apply to --method eligibility only, not '${name}'`);
   }

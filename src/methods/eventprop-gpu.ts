@@ -1,10 +1,12 @@
 /**
  * EventProp on the GPU (Wunderlich & Pehle 2021, papers/003, Algorithm 1) for
- * feed-forward networks of continuous-time LIF neurons with one or more hidden
- * layers and the non-spiking leaky readout with the max-over-time voltage loss
- * (eq. 4): the exact gradient of the batch-mean cross entropy of
- * softmax(max_t V_k) with respect to the input weights of every hidden layer
- * and the readout weights.
+ * networks of continuous-time LIF neurons with one or more hidden layers, each
+ * feed-forward or recurrent, and either the non-spiking leaky readout with the max-over-time
+ * voltage loss (eq. 4) or a spiking output layer with the first-spike loss
+ * (eq. 3): the exact gradient of the batch-mean loss with respect to the input
+ * weights of every hidden layer, the recurrent weights of recurrent ones
+ * (`gradients.hidden[l].v`, shaped as `weights.hidden[l].v`) and the output
+ * (readout) weights.
  *
  * Forward: the hybrid event-LIF kernel, layer by layer (`../layers/event-lif-forward.ts`;
  * spike records (time, current, neuron) per sample, host-sorted), then
@@ -21,9 +23,28 @@
  * incoming spike it adds −τ_syn·λ_I to its per-sample gradient row (eq. 2) and
  * stores w·(λ_V⁺ − λ_I) for that spike; the layer below sums those terms over the
  * targets of each of its spikes for the λ_V jump (Table 2, eq. 52a). The
- * per-sample gradient rows are read back and summed over the batch in float64.
+ * A recurrent hidden layer runs `kernels/grad/eventprop-recurrent.ts` instead:
+ * its λ_V jumps also take the terms v·(λ_V⁺ − λ_I) of its own neurons
+ * (Table 2), so one workgroup per sample walks all the layer's events backward
+ * together (a workgroup sum per own spike) and also accumulates
+ * dL/dv_nm = −τ_syn·Σ λ_I,n at the spikes of neuron m (eq. 2). The
+ * per-sample gradient rows are summed over the batch on the GPU
+ * (`kernels/grad/batch-sum.ts`, f32) and only the sums are read back.
  *
- * Memory: the per-sample gradient rows take batch · Σ(fan_in · neurons) f32,
+ * Spiking output layer (`spec.output === 'spiking'`) with the first-spike loss
+ * (eq. 3, options `firstSpike`: τ₀, τ₁, α): the output layer runs through the
+ * same forward kernel as the hidden layers; the loss, ∂L/∂t_k and the predicted
+ * class are computed on the host from each output neuron's first spike with
+ * the reference's `eventLoss` (`../reference/eventprop.ts`), so its rules hold
+ * here too: an output neuron that does not fire counts with t_k = missingTimeMs
+ * (default T) as a constant (no gradient through it), and the predicted class
+ * is the earliest-spiking neuron, the lowest index on ties (so 0 when none
+ * fires). The backward pass then starts with
+ * `kernels/grad/eventprop-first-spike.ts` (the λ_V jump at each output spike,
+ * with ∂l_p/∂t_k at the first one, Table 2 eq. 52a) in place of the readout kernel.
+ *
+ * Memory: the per-sample gradient rows take batch · Σ(fan_in · neurons) f32
+ * (plus batch · neurons² for a recurrent layer),
  * the jump terms (spikes of layer l) · (neurons of layer l + 1) f32 per layer.
  *
  * Precision: float32 states, times and adjoints. On the random networks of
@@ -31,7 +52,8 @@
  * τ_mem·V̇⁻ = I − ϑ ≥ 0.1) loss and gradients agree with the float64 reference
  * (`../reference/eventprop.ts`) to a relative error (max |Δ| / max |ref| per
  * tensor) ≤ 2e-4 on SwiftShader (≤ 6e-4 when I − ϑ ≥ 0.05 is allowed); the
- * bound is 1e-3. Gradients diverge like 1/(I − ϑ) for grazing crossings
+ * bound is 1e-3. On the recurrent networks of test/gpu/eventprop-recurrent.test.ts
+ * the same measure is ≤ 1e-4. Gradients diverge like 1/(I − ϑ) for grazing crossings
  * (Discussion of papers/003); `minSlope` clips that term and `clipped` counts
  * how often, as in the reference.
  */
@@ -40,6 +62,10 @@ import { eventLifForward, type EventLifForwardOptions } from '../layers/event-li
 import { eventReadoutMax, READOUT_MAX_BYTES, READOUT_MAX_KINDS, SPIKE_RECORD_BYTES } from '../../kernels/neurons/event-readout-max.js';
 import { eventPropReadout } from '../../kernels/grad/eventprop-readout.js';
 import { eventPropHidden } from '../../kernels/grad/eventprop-hidden.js';
+import { eventPropRecurrent } from '../../kernels/grad/eventprop-recurrent.js';
+import { eventPropFirstSpike, FIRST_SPIKE_LOSS_BYTES } from '../../kernels/grad/eventprop-first-spike.js';
+import { eventLoss } from '../reference/eventprop.js';
+import { batchSum } from '../../kernels/grad/batch-sum.js';
 import type { EventLifSpec, EventSpike, InputSpike, ReadoutMaxKind } from '../reference/event-lif.js';
 import type { Float64Weights, WeightsLike } from '../reference/lif-network.js';
 import type { Dispatch } from '../../kernels/kernel.js';
@@ -47,6 +73,20 @@ import type { Dispatch } from '../../kernels/kernel.js';
 export interface EventPropGpuOptions extends EventLifForwardOptions {
   /** lower bound on τ_mem·V̇⁻ = I − ϑ in the spike jump (default 0: no clip, exact) */
   minSlope?: number;
+  /** the first-spike loss (eq. 3); required when spec.output is 'spiking' */
+  firstSpike?: FirstSpikeLossOptions;
+}
+
+/** Hyperparameters of the first-spike loss, eq. (3) (as the 'first-spike' `EventLoss` of the reference). */
+export interface FirstSpikeLossOptions {
+  /** τ₀ (ms), Table 3: 0.5 */
+  readonly tau0Ms: number;
+  /** τ₁ (ms), Table 3: 6.4 */
+  readonly tau1Ms: number;
+  /** regularisation factor α, Table 3: 3e−3 */
+  readonly alpha: number;
+  /** spike time used for an output neuron that does not fire (default T); no gradient flows through it */
+  readonly missingTimeMs?: number;
 }
 
 /** One sample's readout maxima (as `ReadoutMaxima` of the reference, float32 values). */
@@ -61,19 +101,21 @@ export interface GpuReadoutMaxima {
 }
 
 export interface EventPropGpuResult {
-  /** batch-mean loss (eq. 4) */
+  /** batch-mean loss (eq. 4, or eq. 3 for a spiking output layer) */
   readonly loss: number;
   /** per-sample losses */
   readonly losses: Float64Array;
   /** dL/dw of the batch-mean loss, shaped as the weights */
   readonly gradients: Float64Weights;
-  /** per sample: the spikes of every hidden layer, in time order */
+  /** per sample: the spikes of every hidden layer (and of a spiking output layer), in time order */
   readonly spikes: EventSpike[][];
-  /** per hidden layer, per sample, in time order */
+  /** per hidden layer (then the spiking output layer, if any), per sample, in time order */
   readonly layers: EventSpike[][][];
-  /** per sample */
+  /** per sample ('readout'; empty for 'spiking') */
   readonly maxima: GpuReadoutMaxima[];
-  /** argmax of the readout maxima per sample */
+  /** per sample, 'spiking' only: each output neuron's first spike time (ms; Infinity if it does not fire) */
+  readonly firstSpikeTimes?: Float64Array[];
+  /** per sample: argmax of the readout maxima, or the earliest-spiking output neuron (lowest index on ties) */
   readonly predicted: Int32Array;
   /** how many spike jumps had I − ϑ < minSlope and were clipped (whole batch) */
   readonly clipped: number;
@@ -130,7 +172,17 @@ export async function eventPropGradients(
   labels: ArrayLike<number>,
   options: EventPropGpuOptions,
 ): Promise<EventPropGpuResult> {
-  if (spec.output !== 'readout') throw new RangeError(`GPU EventProp needs spec.output = 'readout' (max-over-time voltage loss, eq. 4), got '${spec.output}'`);
+  const firstSpike = options.firstSpike;
+  if (spec.output === 'spiking' && !firstSpike) throw new RangeError("GPU EventProp: spec.output = 'spiking' needs options.firstSpike (the first-spike loss, eq. 3: tau0Ms, tau1Ms, alpha)");
+  if (spec.output === 'readout' && firstSpike) throw new RangeError("GPU EventProp: options.firstSpike needs spec.output = 'spiking' (a readout trains on the max-over-time voltage loss, eq. 4)");
+  if (firstSpike) {
+    for (const [name, v] of [['tau0Ms', firstSpike.tau0Ms], ['tau1Ms', firstSpike.tau1Ms]] as const) {
+      if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`first-spike loss ${name} must be a positive finite number, got ${v}`);
+    }
+    if (!(Number.isFinite(firstSpike.alpha) && firstSpike.alpha >= 0)) throw new RangeError(`first-spike loss alpha must be a finite number ≥ 0, got ${firstSpike.alpha}`);
+    const missing = firstSpike.missingTimeMs;
+    if (missing !== undefined && !Number.isFinite(missing)) throw new RangeError(`first-spike loss missingTimeMs must be finite, got ${missing}`);
+  }
   const batch = inputSpikes.length;
   if (labels.length !== batch) throw new RangeError(`GPU EventProp: ${labels.length} labels for ${batch} samples`);
   for (let b = 0; b < batch; b++) {
@@ -146,7 +198,7 @@ export async function eventPropGradients(
   const T = spec.durationMs;
   const O = spec.outputs;
   const sizes = [spec.inputs, ...spec.hidden.map((h) => h.size)];
-  // lists[0]: the input spikes; lists[l + 1]: hidden layer l
+  // lists[0]: the input spikes; lists[l + 1]: hidden layer l; lists[L + 1]: a spiking output layer
   const lists: Record3[][][] = [inputSpikes.map((s) => s.filter((sp) => sp.time <= T).sort(byTime)), ...fwd.layers];
   const packed = lists.map(packRecords);
 
@@ -155,104 +207,159 @@ export async function eventPropGradients(
   const keep = (b: GPUBuffer) => (owned.push(b), b);
   const f32 = (a: ArrayLike<number>) => Float32Array.from(a);
   try {
-    const listName = (i: number) => (i === 0 ? 'input' : `hidden${i - 1}`);
+    const listName = (i: number) => (i === 0 ? 'input' : i <= L ? `hidden${i - 1}` : 'output');
     const recordBuf = packed.map((p, i) => keep(uploadBuffer(device, `grad/eventprop/${listName(i)}-spikes`, p.records)));
     const offsetBuf = packed.map((p, i) => keep(uploadBuffer(device, `grad/eventprop/${listName(i)}-offsets`, p.offsets)));
     const readoutW = keep(uploadBuffer(device, 'grad/eventprop/readout-weights', f32(weights.readout)));
-    const hiddenW = weights.hidden.map((h, l) => keep(uploadBuffer(device, `grad/eventprop/hidden${l}-weights`, f32(h.w))));
+    // a recurrent layer's buffer holds w [neurons][fan_in], then v [neurons][neurons]
+    const hiddenW = weights.hidden.map((h, l) => keep(uploadBuffer(device, `grad/eventprop/hidden${l}-weights`, f32(spec.hidden[l].recurrent ? Array.from(h.w).concat(Array.from(h.v!)) : h.w))));
 
-    // readout maxima
-    const maxima = keep(storageBuffer(device, 'neurons/event-readout-max/maxima', batch * O * READOUT_MAX_BYTES));
     const common = { batch, durationMs: T, tauMemMs: spec.tauMemMs, tauSynMs: spec.tauSynMs };
-    const maxDispatch = eventReadoutMax(device, { ...common, weights: readoutW, inSpikes: recordBuf[L], inOffsets: offsetBuf[L], maxima, outputs: O, fanIn: sizes[L] });
-    dispatches.push(maxDispatch);
-    {
-      const enc = device.createCommandEncoder({ label: 'neurons/event-readout-max' });
-      const pass = enc.beginComputePass({ label: 'neurons/event-readout-max' });
-      maxDispatch.encode(pass);
-      pass.end();
-      device.queue.submit([enc.finish()]);
-    }
-    const raw = await readU32(device, maxima, (batch * O * READOUT_MAX_BYTES) / 4);
-    const rawF = new Float32Array(raw.buffer);
-    const rawI = new Int32Array(raw.buffer);
-    const stride = READOUT_MAX_BYTES / 4;
     const maximaOut: GpuReadoutMaxima[] = [];
     const losses = new Float64Array(batch);
     const predicted = new Int32Array(batch);
-    const dMax = new Float32Array(batch * O);
-    for (let b = 0; b < batch; b++) {
-      const value = new Float32Array(O);
-      const time = new Float32Array(O);
-      const current = new Float32Array(O);
-      const spike = new Int32Array(O);
-      const kind: ReadoutMaxKind[] = [];
-      for (let o = 0; o < O; o++) {
-        const at = (b * O + o) * stride;
-        value[o] = rawF[at];
-        time[o] = rawF[at + 1];
-        current[o] = rawF[at + 2];
-        kind.push(READOUT_MAX_KINDS[raw[at + 3]]);
-        spike[o] = rawI[at + 4] < 0 ? -1 : rawI[at + 4] - packed[L].offsets[b];
-        if (value[o] > value[predicted[b]]) predicted[b] = o;
+    let firstSpikeTimes: Float64Array[] | undefined;
+    // the output layer's backward dispatch, writing the last hidden layer's jump terms
+    let outputBackward: (jumpTerms: GPUBuffer, gradRows: GPUBuffer, clipped: GPUBuffer) => Dispatch;
+    if (spec.output === 'readout') {
+      // readout maxima
+      const maxima = keep(storageBuffer(device, 'neurons/event-readout-max/maxima', batch * O * READOUT_MAX_BYTES));
+      const maxDispatch = eventReadoutMax(device, { ...common, weights: readoutW, inSpikes: recordBuf[L], inOffsets: offsetBuf[L], maxima, outputs: O, fanIn: sizes[L] });
+      dispatches.push(maxDispatch);
+      {
+        const enc = device.createCommandEncoder({ label: 'neurons/event-readout-max' });
+        const pass = enc.beginComputePass({ label: 'neurons/event-readout-max' });
+        maxDispatch.encode(pass);
+        pass.end();
+        device.queue.submit([enc.finish()]);
       }
-      maximaOut.push({ value, time, current, kind, spike });
-      if (!value.every(Number.isFinite)) throw new RangeError(`GPU EventProp: sample ${b} has a non-finite readout maximum`);
-      // eq. (4): −log softmax(max_t V)[label], batch mean
-      const { loss, grad } = logSoftmaxGrad(value, labels[b]);
-      losses[b] = loss;
-      for (let o = 0; o < O; o++) dMax[b * O + o] = grad[o] / batch;
+      const raw = await readU32(device, maxima, (batch * O * READOUT_MAX_BYTES) / 4);
+      const rawF = new Float32Array(raw.buffer);
+      const rawI = new Int32Array(raw.buffer);
+      const stride = READOUT_MAX_BYTES / 4;
+      const dMax = new Float32Array(batch * O);
+      for (let b = 0; b < batch; b++) {
+        const value = new Float32Array(O);
+        const time = new Float32Array(O);
+        const current = new Float32Array(O);
+        const spike = new Int32Array(O);
+        const kind: ReadoutMaxKind[] = [];
+        for (let o = 0; o < O; o++) {
+          const at = (b * O + o) * stride;
+          value[o] = rawF[at];
+          time[o] = rawF[at + 1];
+          current[o] = rawF[at + 2];
+          kind.push(READOUT_MAX_KINDS[raw[at + 3]]);
+          spike[o] = rawI[at + 4] < 0 ? -1 : rawI[at + 4] - packed[L].offsets[b];
+          if (value[o] > value[predicted[b]]) predicted[b] = o;
+        }
+        maximaOut.push({ value, time, current, kind, spike });
+        if (!value.every(Number.isFinite)) throw new RangeError(`GPU EventProp: sample ${b} has a non-finite readout maximum`);
+        // eq. (4): −log softmax(max_t V)[label], batch mean
+        const { loss, grad } = logSoftmaxGrad(value, labels[b]);
+        losses[b] = loss;
+        for (let o = 0; o < O; o++) dMax[b * O + o] = grad[o] / batch;
+      }
+      const dMaxBuf = keep(uploadBuffer(device, 'grad/eventprop-readout/d-max', dMax));
+      outputBackward = (jumpTerms, gradRows) =>
+        eventPropReadout(device, {
+          ...common, weights: readoutW, inSpikes: recordBuf[L], inOffsets: offsetBuf[L], maxima, dMax: dMaxBuf,
+          gradRows, jumpTerms, outputs: O, fanIn: sizes[L],
+        });
+    } else {
+      // first spike of each output neuron (spiking output layer, lists[L + 1]) and the loss, eq. (3)
+      const own = packed[L + 1];
+      const first = new Uint32Array((batch * O * FIRST_SPIKE_LOSS_BYTES) / 4);
+      const firstI = new Int32Array(first.buffer);
+      const firstF = new Float32Array(first.buffer);
+      firstSpikeTimes = [];
+      for (let b = 0; b < batch; b++) {
+        const times = new Float64Array(O).fill(Infinity);
+        const index = new Int32Array(O).fill(-1);
+        lists[L + 1][b].forEach((sp, k) => {
+          if (index[sp.neuron] < 0) {
+            index[sp.neuron] = k;
+            times[sp.neuron] = sp.time;
+          }
+        });
+        // the reference's definition: missing spikes count as missingTimeMs without gradient, ties go to the lowest index
+        const value = eventLoss(spec, { spikes: [], firstSpikeTimes: times, firstSpikeIndex: index }, { kind: 'first-spike', label: labels[b], ...firstSpike! });
+        if (!Number.isFinite(value.loss)) throw new RangeError(`GPU EventProp: sample ${b} has a non-finite first-spike loss`);
+        losses[b] = value.loss;
+        predicted[b] = value.predicted;
+        firstSpikeTimes.push(times);
+        for (let o = 0; o < O; o++) {
+          firstI[2 * (b * O + o)] = index[o] < 0 ? -1 : own.offsets[b] + index[o];
+          firstF[2 * (b * O + o) + 1] = value.dOutputs[o] / batch;
+        }
+      }
+      const firstBuf = keep(uploadBuffer(device, 'grad/eventprop-first-spike/first', first));
+      const offsets = new Uint32Array(2 * (batch + 1));
+      offsets.set(packed[L].offsets, 0);
+      offsets.set(own.offsets, batch + 1);
+      const offsetsBuf = keep(uploadBuffer(device, 'grad/eventprop-first-spike/offsets', offsets));
+      outputBackward = (jumpTerms, gradRows, clipped) =>
+        eventPropFirstSpike(device, {
+          ...common, weights: readoutW, inSpikes: recordBuf[L], ownSpikes: recordBuf[L + 1], offsets: offsetsBuf, first: firstBuf,
+          gradRows, jumpTerms, clipped, outputs: O, fanIn: sizes[L], threshold: spec.threshold, minSlope,
+        });
     }
 
-    // backward, top-down: readout, then hidden layers L−1 … 0
-    const dMaxBuf = keep(uploadBuffer(device, 'grad/eventprop-readout/d-max', dMax));
+    // backward, top-down: output layer (readout or spiking), then hidden layers L−1 … 0
     const readoutRows = keep(storageBuffer(device, 'grad/eventprop-readout/grad-rows', batch * O * sizes[L] * 4));
     // jumps[l]: per spike of hidden layer l, per neuron of the layer above
     const jumps = sizes.slice(1).map((_, l) => keep(storageBuffer(device, `grad/eventprop/hidden${l}-jump-terms`, Math.max(1, packed[l + 1].total) * (l + 1 < L ? sizes[l + 2] : O) * 4)));
-    const hiddenRows = spec.hidden.map((h, l) => keep(storageBuffer(device, `grad/eventprop-hidden/grad-rows${l}`, batch * h.size * sizes[l] * 4)));
+    // per sample: dL/dw [neurons][fan_in], then for a recurrent layer dL/dv [neurons][neurons]
+    const rowLength = (l: number) => sizes[l + 1] * (sizes[l] + (spec.hidden[l].recurrent ? sizes[l + 1] : 0));
+    const hiddenRows = spec.hidden.map((_, l) => keep(storageBuffer(device, `grad/eventprop-hidden/grad-rows${l}`, batch * rowLength(l) * 4)));
     const clipped = keep(storageBuffer(device, 'grad/eventprop-hidden/clipped', 4));
     const dummy = keep(storageBuffer(device, 'grad/eventprop-hidden/no-jumps', 4));
-    dispatches.push(
-      eventPropReadout(device, {
-        ...common, weights: readoutW, inSpikes: recordBuf[L], inOffsets: offsetBuf[L], maxima, dMax: dMaxBuf,
-        gradRows: readoutRows, jumpTerms: jumps[L - 1], outputs: O, fanIn: sizes[L],
-      }),
-    );
+    const backwardFrom = dispatches.length;
+    dispatches.push(outputBackward(jumps[L - 1], readoutRows, clipped));
     for (let l = L - 1; l >= 0; l--) {
       const offsets = new Uint32Array(2 * (batch + 1));
       offsets.set(packed[l].offsets, 0);
       offsets.set(packed[l + 1].offsets, batch + 1);
       const offsetsBuf = keep(uploadBuffer(device, `grad/eventprop-hidden/offsets${l}`, offsets));
-      dispatches.push(
-        eventPropHidden(device, {
-          ...common, weights: hiddenW[l], inSpikes: recordBuf[l], ownSpikes: recordBuf[l + 1], offsets: offsetsBuf,
-          jumpAbove: jumps[l], gradRows: hiddenRows[l], jumpOut: l > 0 ? jumps[l - 1] : dummy, writeJumps: l > 0, clipped,
-          neurons: sizes[l + 1], fanIn: sizes[l], above: l + 1 < L ? sizes[l + 2] : O, threshold: spec.threshold, minSlope,
-        }),
-      );
+      const args = {
+        ...common, weights: hiddenW[l], inSpikes: recordBuf[l], ownSpikes: recordBuf[l + 1], offsets: offsetsBuf,
+        jumpAbove: jumps[l], gradRows: hiddenRows[l], jumpOut: l > 0 ? jumps[l - 1] : dummy, writeJumps: l > 0, clipped,
+        neurons: sizes[l + 1], fanIn: sizes[l], above: l + 1 < L ? sizes[l + 2] : O, threshold: spec.threshold, minSlope,
+      };
+      dispatches.push(spec.hidden[l].recurrent ? eventPropRecurrent(device, args) : eventPropHidden(device, args));
     }
     {
       const enc = device.createCommandEncoder({ label: 'grad/eventprop' });
       const pass = enc.beginComputePass({ label: 'grad/eventprop' });
-      for (const d of dispatches.slice(1)) d.encode(pass);
+      for (const d of dispatches.slice(backwardFrom)) d.encode(pass);
       pass.end();
       device.queue.submit([enc.finish()]);
     }
+    // batch sums on the GPU (grad/batch-sum): only one gradient row per tensor is read back
     const sumRows = async (buf: GPUBuffer, rows: number): Promise<Float64Array> => {
-      const data = await readF32(device, buf, batch * rows);
-      const out = new Float64Array(rows);
-      for (let b = 0; b < batch; b++) for (let i = 0; i < rows; i++) out[i] += data[b * rows + i];
-      return out;
+      const out = keep(storageBuffer(device, 'grad/batch-sum/out', rows * 4));
+      const d = batchSum(device, { rows: buf, out, length: rows, batch });
+      dispatches.push(d);
+      const enc = device.createCommandEncoder({ label: 'grad/batch-sum' });
+      const pass = enc.beginComputePass({ label: 'grad/batch-sum' });
+      d.encode(pass);
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      return Float64Array.from(await readF32(device, out, rows));
     };
     const gradients: Float64Weights = {
       hidden: [],
       readout: await sumRows(readoutRows, O * sizes[L]),
     };
-    for (let l = 0; l < L; l++) gradients.hidden.push({ w: await sumRows(hiddenRows[l], sizes[l + 1] * sizes[l]) });
+    for (let l = 0; l < L; l++) {
+      const sum = await sumRows(hiddenRows[l], rowLength(l));
+      const nw = sizes[l + 1] * sizes[l];
+      gradients.hidden.push(spec.hidden[l].recurrent ? { w: sum.slice(0, nw), v: sum.slice(nw) } : { w: sum });
+    }
     const clippedCount = (await readU32(device, clipped, 1))[0];
     let loss = 0;
     for (const v of losses) loss += v / batch;
-    return { loss, losses, gradients, spikes: fwd.spikes, layers: fwd.layers, maxima: maximaOut, predicted, clipped: clippedCount };
+    return { loss, losses, gradients, spikes: fwd.spikes, layers: fwd.layers, maxima: maximaOut, firstSpikeTimes, predicted, clipped: clippedCount };
   } finally {
     for (const d of dispatches) d.destroy();
     for (const b of owned) b.destroy();

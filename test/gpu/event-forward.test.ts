@@ -172,6 +172,33 @@ describe('event-LIF hybrid forward kernel matches the float64 event-driven refer
     });
   }
 
+  gpuTest('a long input train (hundreds of input spikes per sample) keeps f32 spike times within 1e-4·τ_syn', async ({ device }) => {
+    // 60 channels × ~14 spikes over 30 ms: ~850 input spikes per sample into one layer
+    const rng = createRng(11);
+    const inputs = 60;
+    const size = 24;
+    const spec: EventLifSpec = { inputs, hidden: [{ size, recurrent: false }], outputs: 1, output: 'readout', tauMemMs: 20, tauSynMs: 5, threshold: 1, durationMs: 30 };
+    const gain = 1 / pspPeak(20, 5);
+    const w = Float64Array.from({ length: size * inputs }, () => rng.uniform(-0.1, 0.16) * gain);
+    const weights = { hidden: [{ w }], readout: new Float64Array(size) };
+    const input = Array.from({ length: BATCH }, () =>
+      Array.from({ length: inputs }, (_, i) => Array.from({ length: 10 + rng.int(9) }, () => ({ time: rng.uniform(0, 30), neuron: i }))).flat(),
+    );
+    expect(Math.min(...input.map((s) => s.length))).toBeGreaterThan(700);
+    const tol = 1e-4 * spec.tauSynMs;
+    const refs = input.map((inp) => eventForward(spec, weights, inp).spikes);
+    const fired = refs.reduce((n, r) => n + r.length, 0);
+    expect(fired).toBeGreaterThan(20 * BATCH);
+    let worst = 0;
+    for (const gridStepMs of GRID_STEPS_MS) {
+      const gpu = await eventLifForward(device, spec, weights, input, { gridStepMs, capacity: 64 * size });
+      for (let b = 0; b < BATCH; b++) {
+        worst = Math.max(worst, compareLayer(gpu.layers[0][b], refs[b], input[b].map((s) => s.time), tol, `long train, grid ${gridStepMs} ms, sample ${b}`));
+      }
+    }
+    console.log(`long input train: ${fired / BATCH} spikes per sample, max |t_gpu − t_ref| / τ_syn ${(worst / spec.tauSynMs).toExponential(2)}`);
+  });
+
   gpuTest('a rise above threshold and fall back within one grid step is a spike', async ({ device }) => {
     // one input of weight just above the PSP threshold: V peaks slightly above ϑ and falls back within ~1 ms
     const spec: EventLifSpec = { inputs: 1, hidden: [{ size: 1, recurrent: false }], outputs: 1, output: 'readout', tauMemMs: 20, tauSynMs: 5, threshold: 1, durationMs: 30 };

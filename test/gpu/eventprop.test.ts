@@ -235,9 +235,11 @@ describe('GPU EventProp matches the float64 reference (max-over-time voltage los
     expect(relErr(gpu.gradients.hidden[0].w, ref)).toBeLessThanOrEqual(REL_TOL);
   });
 
-  gpuTest('rejects a spiking output layer and bad labels', async ({ device }) => {
+  gpuTest('rejects a spiking output layer without the first-spike loss, that loss on a readout, and bad labels', async ({ device }) => {
     const c = randomCase(11, [6], 20, 5)!;
-    await expect(eventPropGradients(device, { ...c.spec, output: 'spiking' }, c.weights, c.input, c.labels, { gridStepMs: 0.5, capacity: 64 })).rejects.toThrow(/output = 'readout'/);
+    await expect(eventPropGradients(device, { ...c.spec, output: 'spiking' }, c.weights, c.input, c.labels, { gridStepMs: 0.5, capacity: 64 })).rejects.toThrow(/needs options.firstSpike/);
+    const firstSpike = { tau0Ms: 0.5, tau1Ms: 6.4, alpha: 3e-3 };
+    await expect(eventPropGradients(device, c.spec, c.weights, c.input, c.labels, { gridStepMs: 0.5, capacity: 64, firstSpike })).rejects.toThrow(/needs spec.output = 'spiking'/);
     await expect(eventPropGradients(device, c.spec, c.weights, c.input, [0, 1], { gridStepMs: 0.5, capacity: 64 })).rejects.toThrow(/2 labels for 4 samples/);
     await expect(eventPropGradients(device, c.spec, c.weights, c.input, [0, 1, 2, 3], { gridStepMs: 0.5, capacity: 64 })).rejects.toThrow(/label 3 must be/);
   });

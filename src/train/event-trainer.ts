@@ -1,0 +1,365 @@
+/**
+ * Training with exact event-based gradients (EventProp, papers/003): the
+ * continuous-time LIF network of Table 1, simulated by the hybrid
+ * scan-and-correct kernels, with gradients from the GPU adjoint
+ * (`eventPropGradients`, src/methods/eventprop-gpu.ts).
+ *
+ * It shares with the surrogate trainer (`./trainer.ts`) the data sets and their
+ * order (`shuffledOrder` per seed and epoch), the GPU network and optimizers
+ * (Adam / SGD with the same global-norm clipping and non-finite check), the
+ * checkpoint format and the per-epoch metrics. What differs is the step: the
+ * event methods work on variable-length spike lists, so a step reads the
+ * current weights, runs `eventPropGradients` (which reads back each layer's
+ * spikes to sort them by time, and the readout maxima or first output spikes
+ * for the loss), writes the batch gradient into the network's gradient buffers
+ * and records the optimizer. Data and labels are encoded on the host.
+ *
+ * Checkpoints: `spec` is the network's architecture with the discrete neuron
+ * parameters of the grid step (α = e^{−Δt/τ_syn}, β = e^{−Δt/τ_mem}, zero
+ * reset), but the weights are those of the continuous-time network
+ * (`training.model = 'continuous'`); `src/model/discretize.ts` gives the
+ * mapping to the discrete network (every weight × c). `training` holds this
+ * configuration, so `--resume` and `webspike grad --method eventprop` rebuild
+ * the same continuous model.
+ */
+import type { WebspikeDevice } from '../gpu/device.js';
+import { shuffledOrder, batchIndices } from '../data/batches.js';
+import { createNetwork, type GpuNetwork } from '../layers/network.js';
+import { eventPropGradients, type EventPropGpuResult } from '../methods/eventprop-gpu.js';
+import type { NetworkSpec, NetworkWeights } from '../model/network.js';
+import { lifParams } from '../neurons/lif.js';
+import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
+import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
+import { createRng } from '../reference/random.js';
+import { surrogateByName } from '../surrogates.js';
+import { assertSameArchitecture, saveCheckpoint, type Checkpoint } from './checkpoint.js';
+import type { EventDataset } from './event-data.js';
+import { NonFiniteGradientError, type EpochMetrics, type Progress } from './trainer.js';
+
+export interface FirstSpikeLoss {
+  /** τ₀ (ms) of the softmax over negative first-spike times (eq. 3; Table 3: 0.5) */
+  readonly tau0Ms: number;
+  /** τ₁ (ms) of the early-spike regulariser (eq. 3; Table 3: 6.4) */
+  readonly tau1Ms: number;
+  /** regularisation factor α (eq. 3; Table 3: 3e−3) */
+  readonly alpha: number;
+}
+
+export interface EventTrainConfig {
+  hidden: number[];
+  recurrent: boolean;
+  /** 'readout': non-spiking readout, max-over-time voltage loss (eq. 4); 'spiking': first-spike loss (eq. 3) */
+  output: 'readout' | 'spiking';
+  /** eq. 3's constants (output 'spiking' only) */
+  firstSpike?: FirstSpikeLoss;
+  tauMemMs: number;
+  tauSynMs: number;
+  threshold: number;
+  /** simulation end T (ms) */
+  durationMs: number;
+  /** time grid of the crossing scan (ms); spike times do not depend on it */
+  gridStepMs: number;
+  /** initial weights ~ N(mean, std) (Table 3): [mean, std] per kind */
+  init: { hidden: [number, number]; readout: [number, number]; recurrent?: [number, number] };
+  batchSize: number;
+  epochs: number;
+  optimizer: OptimizerSpec;
+  /** global gradient-norm clip, 0 = off (papers/003 trains without clipping) */
+  maxGradNorm: number;
+  seed: number;
+  /** 'exponential': lr·lrDecay^epoch (Table 3: 0.95 per epoch); 'cosine' over all steps; 'constant' */
+  schedule: 'constant' | 'cosine' | 'exponential';
+  lrDecay: number;
+  /** spike records per sample and layer to start with (grows when a batch needs more) */
+  capacity: number;
+  /** lower bound on I − ϑ in the spike jump, 0 = exact (see eventPropGradients) */
+  minSlope: number;
+}
+
+/** Table 3 of papers/003, MNIST column (latency code t_max 20 ms, p_drop 0.2 set on the data). */
+export const EVENTPROP_MNIST_CONFIG: EventTrainConfig = {
+  hidden: [350],
+  recurrent: false,
+  output: 'readout',
+  tauMemMs: 20,
+  tauSynMs: 5,
+  threshold: 1,
+  durationMs: 30,
+  gridStepMs: 0.5,
+  init: { hidden: [0.078, 0.045], readout: [0.2, 0.37] },
+  batchSize: 32,
+  epochs: 10,
+  optimizer: { kind: 'adam', lr: 5e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+  maxGradNorm: 0,
+  seed: 1,
+  schedule: 'exponential',
+  lrDecay: 0.95,
+  capacity: 512,
+  minSlope: 0,
+};
+
+/**
+ * Table 3 of papers/003, Yin-Yang column: 5-200-3, spiking outputs with the
+ * first-spike loss (eq. 3), t_max 30 ms and t_bias 0 set on the data. T = 60 ms
+ * (2·t_max; the table gives none).
+ */
+export const EVENTPROP_YINYANG_CONFIG: EventTrainConfig = {
+  ...EVENTPROP_MNIST_CONFIG,
+  hidden: [200],
+  output: 'spiking',
+  firstSpike: { tau0Ms: 0.5, tau1Ms: 6.4, alpha: 3e-3 },
+  durationMs: 60,
+  init: { hidden: [1.5, 0.78], readout: [0.93, 0.1] },
+  batchSize: 32,
+  epochs: 30,
+  capacity: 256,
+};
+
+export interface EventEpochMetrics extends EpochMetrics {
+  /** hidden-layer spikes per training sample, per hidden layer */
+  spikesPerSample: number[];
+  /** hidden-layer spikes per test sample (the epoch's evaluation), per hidden layer */
+  testSpikesPerSample?: number[];
+  /** spike jumps clipped by minSlope in the epoch */
+  clipped: number;
+  lr: number;
+}
+
+export interface EventTrainOptions {
+  checkpointPath?: string;
+  resume?: Checkpoint;
+  /** progress every this many steps (default 10) */
+  progressEvery?: number;
+  onProgress?: (p: Progress) => void;
+  /** after every epoch; `state.weights()` reads the weights reached */
+  onEpoch?: (m: EventEpochMetrics, state: { weights: () => Promise<NetworkWeights> }) => void | Promise<void>;
+  maxEpochs?: number;
+  signal?: AbortSignal;
+  /** evaluation batch size (default 4 × batchSize) */
+  evalBatch?: number;
+}
+
+export interface EventTrainResult {
+  spec: NetworkSpec;
+  eventSpec: EventLifSpec;
+  metrics: EventEpochMetrics[];
+  weights: NetworkWeights;
+  stopped?: boolean;
+}
+
+/** The continuous-time network of a configuration. */
+export function eventSpecFromConfig(c: EventTrainConfig, inputs: number, outputs: number): EventLifSpec {
+  return {
+    inputs, outputs, output: c.output,
+    hidden: c.hidden.map((size) => ({ size, recurrent: c.recurrent })),
+    tauMemMs: c.tauMemMs, tauSynMs: c.tauSynMs, threshold: c.threshold, durationMs: c.durationMs,
+  };
+}
+
+/** The architecture as a NetworkSpec (for parameters, optimizer and checkpoints); neuron = its discretisation on the grid. */
+export function networkSpecFromEvent(e: EventLifSpec, gridStepMs: number): NetworkSpec {
+  return {
+    inputs: e.inputs,
+    hidden: e.hidden.map((h) => ({ size: h.size, recurrent: h.recurrent })),
+    outputs: e.outputs,
+    neuron: lifParams({ dtMs: gridStepMs, tauMemMs: e.tauMemMs, tauSynMs: e.tauSynMs, threshold: e.threshold, reset: 'zero' }),
+    surrogate: surrogateByName('fast-sigmoid', 10),
+    readoutReduce: 'max',
+  };
+}
+
+/** Seeded Gaussian weights N(mean, std) (Table 3); recurrent weights N(0, 0.1) unless given, no self-connections. */
+export function gaussianEventWeights(spec: NetworkSpec, init: EventTrainConfig['init'], seed: number): NetworkWeights {
+  const rng = createRng(seed);
+  const gauss = ([mean, std]: [number, number]) => mean + std * Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  let prev = spec.inputs;
+  const hidden = spec.hidden.map((h) => {
+    const w = Float32Array.from({ length: h.size * prev }, () => gauss(init.hidden));
+    prev = h.size;
+    if (!h.recurrent) return { w };
+    const v = Float32Array.from({ length: h.size * h.size }, (_, k) => (Math.floor(k / h.size) === k % h.size ? 0 : gauss(init.recurrent ?? [0, 0.1])));
+    return { w, v };
+  });
+  return { hidden, readout: Float32Array.from({ length: spec.outputs * prev }, () => gauss(init.readout)) };
+}
+
+export function validateEventConfig(c: EventTrainConfig): void {
+  const pos = (v: number, what: string) => {
+    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${what} must be a positive number, got ${v}`);
+  };
+  const posInt = (v: number, what: string) => {
+    if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`${what} must be a positive integer, got ${v}`);
+  };
+  pos(c.tauMemMs, 'tau-mem');
+  pos(c.tauSynMs, 'tau-syn');
+  pos(c.threshold, 'threshold');
+  pos(c.durationMs, 'duration');
+  pos(c.gridStepMs, 'grid step');
+  posInt(c.batchSize, 'batch size');
+  posInt(c.capacity, 'spike capacity');
+  if (!(Number.isInteger(c.epochs) && c.epochs >= 0)) throw new RangeError(`epochs must be a non-negative integer, got ${c.epochs}`);
+  if (c.output !== 'readout' && c.output !== 'spiking') throw new RangeError(`output must be 'readout' or 'spiking', got '${String(c.output)}'`);
+  if (c.output === 'spiking' && !c.firstSpike) throw new RangeError("output 'spiking' trains on the first-spike loss (eq. 3): give firstSpike { tau0Ms, tau1Ms, alpha }");
+  if (!['constant', 'cosine', 'exponential'].includes(c.schedule)) throw new RangeError(`schedule must be constant, cosine or exponential, got '${c.schedule}'`);
+  if (!(c.lrDecay > 0 && c.lrDecay <= 1)) throw new RangeError(`lr decay must lie in (0, 1], got ${c.lrDecay}`);
+  for (const [k, p] of Object.entries(c.init)) {
+    if (!(Array.isArray(p) && p.length === 2 && p.every(Number.isFinite) && p[1] >= 0)) throw new RangeError(`init.${k} must be [mean, std ≥ 0], got ${JSON.stringify(p)}`);
+  }
+}
+
+function checkEventData(train: EventDataset, test: EventDataset): void {
+  if (train.inputs !== test.inputs) throw new Error(`train samples have ${train.inputs} inputs but test samples have ${test.inputs}`);
+  if (train.count === 0 || test.count === 0) throw new Error('empty train or test set');
+}
+
+const countSpikes = (layers: EventPropGpuResult['layers']) => layers.map((l) => l.reduce((a, s) => a + s.length, 0));
+
+/** One batch through `eventPropGradients` with the network's current weights. */
+async function batchGradients(
+  gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
+  indices: ArrayLike<number>, epoch: number | undefined, capacity: { value: number },
+): Promise<EventPropGpuResult> {
+  const spikes: InputSpike[][] = [];
+  const labels: number[] = [];
+  for (let k = 0; k < indices.length; k++) {
+    spikes.push(ds.spikes(indices[k], epoch));
+    labels.push(ds.labels[indices[k]]);
+  }
+  const weights = await net.readWeights();
+  const res = await eventPropGradients(gpu.device, espec, weights, spikes, labels, {
+    gridStepMs: c.gridStepMs, capacity: capacity.value, onOverflow: 'grow', minSlope: c.minSlope,
+    ...(c.output === 'spiking' && { firstSpike: c.firstSpike }),
+  });
+  // keep a capacity that held this batch, so later batches do not rerun layers
+  for (const layer of res.layers) for (const s of layer) while (s.length > capacity.value) capacity.value *= 2;
+  return res;
+}
+
+/** Loss, accuracy and spikes of a whole split (forward and loss; gradients are discarded). */
+export async function evaluateEvents(gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset, batch: number, capacity = { value: c.capacity }): Promise<{ loss: number; accuracy: number; spikesPerSample: number[] }> {
+  let loss = 0;
+  let correct = 0;
+  const spikes = espec.hidden.map(() => 0);
+  const order = Uint32Array.from({ length: ds.count }, (_, i) => i);
+  for (const idx of batchIndices(order, batch, false)) {
+    const res = await batchGradients(gpu, net, espec, c, ds, idx, undefined, capacity);
+    for (let k = 0; k < idx.length; k++) {
+      loss += res.losses[k];
+      if (res.predicted[k] === ds.labels[idx[k]]) correct++;
+    }
+    countSpikes(res.layers).slice(0, spikes.length).forEach((n, l) => (spikes[l] += n));
+  }
+  return { loss: loss / ds.count, accuracy: correct / ds.count, spikesPerSample: spikes.map((n) => n / ds.count) };
+}
+
+function writeGradients(device: GPUDevice, net: GpuNetwork, g: EventPropGpuResult['gradients']): void {
+  net.hidden.forEach((layer, l) => {
+    device.queue.writeBuffer(layer.w.grad, 0, Float32Array.from(g.hidden[l].w));
+    if (layer.v) {
+      const v = g.hidden[l].v;
+      if (!v) throw new Error(`EventProp returned no recurrent gradient for hidden layer ${l}`);
+      device.queue.writeBuffer(layer.v.grad, 0, Float32Array.from(v));
+    }
+  });
+  device.queue.writeBuffer(net.readout.grad, 0, Float32Array.from(g.readout));
+}
+
+export async function trainEvents(
+  gpu: WebspikeDevice, data: { train: EventDataset; test: EventDataset }, config: EventTrainConfig, options: EventTrainOptions = {},
+): Promise<EventTrainResult> {
+  validateEventConfig(config);
+  checkEventData(data.train, data.test);
+  const { device } = gpu;
+  const espec = eventSpecFromConfig(config, data.train.inputs, Math.max(data.train.classes, data.test.classes));
+  const spec = networkSpecFromEvent(espec, config.gridStepMs);
+  const resume = options.resume;
+  if (resume) {
+    assertSameArchitecture(spec, resume.spec);
+    if (resume.training?.model !== 'continuous') throw new Error('--resume: this checkpoint holds a discrete-time (surrogate) model, not an EventProp one; train it with its own method or start a new EventProp run');
+  }
+  const B = config.batchSize;
+  const net = createNetwork(device, spec, resume ? resume.weights : gaussianEventWeights(spec, config.init, config.seed));
+  let optimizer: GpuOptimizer | undefined;
+  const capacity = { value: config.capacity };
+  try {
+    optimizer = createOptimizer(net, resume?.optimizer?.spec ?? config.optimizer, { maxGradNorm: config.maxGradNorm });
+    if (resume?.optimizer) optimizer.importState(resume.optimizer);
+    const metrics: EventEpochMetrics[] = (resume?.metrics as unknown as EventEpochMetrics[] | undefined)?.slice() ?? [];
+    const startEpoch = Number(resume?.training?.epoch ?? 0);
+    const lastEpoch = Math.min(config.epochs, startEpoch + (options.maxEpochs ?? Infinity));
+    const baseLr = (resume?.optimizer?.spec ?? config.optimizer).lr;
+    const progressEvery = options.progressEvery ?? 10;
+    let lastCheckpoint = resume?.training?.checkpointPath as string | undefined;
+    let stopped = false;
+    for (let epoch = startEpoch; epoch < lastEpoch && !stopped; epoch++) {
+      const batches = batchIndices(shuffledOrder(data.train.count, config.seed, epoch), B, false);
+      const started = performance.now();
+      let seen = 0;
+      let lossSum = 0;
+      let correct = 0;
+      let clipped = 0;
+      const spikes = espec.hidden.map(() => 0);
+      let lr = baseLr;
+      if (config.schedule === 'exponential') optimizer.setLearningRate((lr = baseLr * config.lrDecay ** epoch));
+      for (let k = 0; k < batches.length; k++) {
+        if (options.signal?.aborted) {
+          stopped = true;
+          break;
+        }
+        if (config.schedule === 'cosine') {
+          const t = (epoch * batches.length + k) / (config.epochs * batches.length);
+          optimizer.setLearningRate((lr = Math.max(baseLr * 0.5 * (1 + Math.cos(Math.PI * t)), baseLr * 1e-3)));
+        }
+        const idx = batches[k];
+        const res = await batchGradients(gpu, net, espec, config, data.train, idx, epoch, capacity);
+        writeGradients(device, net, res.gradients);
+        const enc = device.createCommandEncoder({ label: 'eventprop/optimizer' });
+        optimizer.encode(enc);
+        device.queue.submit([enc.finish()]);
+        for (let i = 0; i < idx.length; i++) {
+          lossSum += res.losses[i];
+          if (res.predicted[i] === data.train.labels[idx[i]]) correct++;
+        }
+        countSpikes(res.layers).slice(0, spikes.length).forEach((n, l) => (spikes[l] += n));
+        clipped += res.clipped;
+        seen += idx.length;
+        if ((k + 1) % progressEvery === 0 || k === batches.length - 1) {
+          const st = await optimizer.status();
+          if (st.firstBadCall !== null) {
+            const inRun = st.firstBadCall - 1 - (resume?.optimizer?.updates ?? 0);
+            throw new NonFiniteGradientError(st.firstBadCall, startEpoch + Math.floor(inRun / batches.length) + 1, (inRun % batches.length) + 1, lastCheckpoint);
+          }
+          const elapsed = (performance.now() - started) / 1000;
+          options.onProgress?.({ epoch: epoch + 1, batch: k + 1, batches: batches.length, samples: seen, samplesPerSecond: seen / elapsed, loss: lossSum / seen, accuracy: correct / seen, seconds: elapsed });
+        }
+      }
+      if (stopped) break;
+      const seconds = (performance.now() - started) / 1000;
+      const evalStart = performance.now();
+      const testM = await evaluateEvents(gpu, net, espec, config, data.test, options.evalBatch ?? 4 * B, capacity);
+      const st = await optimizer.status();
+      const em: EventEpochMetrics = {
+        epoch: epoch + 1, loss: lossSum / Math.max(1, seen), trainAccuracy: correct / Math.max(1, seen), testLoss: testM.loss, testAccuracy: testM.accuracy,
+        seconds, evalSeconds: (performance.now() - evalStart) / 1000, samplesPerSecond: seen / seconds, skippedSteps: st.skipped,
+        spikesPerSample: spikes.map((n) => n / Math.max(1, seen)), testSpikesPerSample: testM.spikesPerSample, clipped, lr,
+      };
+      metrics.push(em);
+      if (options.checkpointPath) {
+        const opt = await optimizer.exportState();
+        const checkpoint: Checkpoint = {
+          spec, weights: await net.readWeights(),
+          optimizer: { spec: config.optimizer, updates: opt.status.updates, slots: opt.slots },
+          training: { ...config, method: { name: 'eventprop' }, model: 'continuous', epoch: epoch + 1, checkpointPath: options.checkpointPath },
+          metrics: metrics as unknown as Record<string, unknown>[],
+        };
+        await saveCheckpoint(options.checkpointPath, checkpoint);
+        lastCheckpoint = options.checkpointPath;
+      }
+      await options.onEpoch?.(em, { weights: () => net.readWeights() });
+    }
+    return { spec, eventSpec: espec, metrics, weights: await net.readWeights(), ...(stopped && { stopped }) };
+  } finally {
+    optimizer?.destroy();
+    net.destroy();
+  }
+}
