@@ -111,7 +111,7 @@ export const EVENTPROP_YINYANG_CONFIG: EventTrainConfig = {
   durationMs: 60,
   init: { hidden: [1.5, 0.78], readout: [0.93, 0.1] },
   batchSize: 32,
-  epochs: 30,
+  epochs: 10,
   capacity: 256,
 };
 
