@@ -5,7 +5,11 @@
  * await onSubmittedWorkDone), median over reps.
  *
  *   npx tsx bench/kernel-split.ts [--configs p:B:H:T,...] [--reps N] [--disable-robustness] [--out FILE]
- *                                 [--propagation event|dense]   (default event, as bptt())
+ *                                 [--propagation event|dense]   (default event)
+ *
+ * The 'fused' path of bptt() (the default on software adapters) has no separate
+ * drive buffers to rebuild this way: bench/bptt-profile.ts profiles it (and any other
+ * propagation) from timestamp queries inside the real step.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

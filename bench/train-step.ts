@@ -12,7 +12,7 @@
  *
  *   npx tsx bench/train-step.ts [--configs p:B:H:T,...] [--reps N] [--out FILE]
  *                               [--disable-robustness] [--budget-s S] [--warmup N]
- *                               [--max-total-s S] [--propagation event|dense] [--merge]
+ *                               [--max-total-s S] [--propagation fused|event|dense] [--merge]
  *
  * --merge: keep the results already in --out for configurations not measured by this run
  *   (e.g. a second run for configurations the first one skipped).
@@ -46,7 +46,7 @@ const DEFAULT_CONFIGS: Config[] = [];
 for (const T of [25, 100]) for (const B of [32, 256]) for (const H of [128, 512]) for (const p of [0.02, 0.2]) DEFAULT_CONFIGS.push({ p, B, H, T });
 
 function parseArgs(argv: string[]) {
-  const out = { configs: DEFAULT_CONFIGS, reps: 5, out: 'bench/results/train-step.json', disableRobustness: false, budgetS: 40, warmup: 2, maxTotalS: 600, propagation: undefined as 'event' | 'dense' | undefined, merge: false };
+  const out = { configs: DEFAULT_CONFIGS, reps: 5, out: 'bench/results/train-step.json', disableRobustness: false, budgetS: 40, warmup: 2, maxTotalS: 600, propagation: undefined as 'fused' | 'event' | 'dense' | undefined, merge: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -70,11 +70,11 @@ function parseArgs(argv: string[]) {
     else if (a === '--max-total-s') out.maxTotalS = Number(value());
     else if (a === '--propagation') {
       const v = value();
-      if (v !== 'event' && v !== 'dense') throw new Error(`--propagation must be event or dense, got ${v}`);
+      if (v !== 'fused' && v !== 'event' && v !== 'dense') throw new Error(`--propagation must be fused, event or dense, got ${v}`);
       out.propagation = v;
     }
     else if (a === '--help' || a === '-h') {
-      console.log('npx tsx bench/train-step.ts [--configs p:B:H:T,...] [--reps N] [--out FILE] [--disable-robustness] [--budget-s S] [--warmup N] [--max-total-s S] [--propagation event|dense] [--merge]');
+      console.log('npx tsx bench/train-step.ts [--configs p:B:H:T,...] [--reps N] [--out FILE] [--disable-robustness] [--budget-s S] [--warmup N] [--max-total-s S] [--propagation fused|event|dense] [--merge]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -101,7 +101,7 @@ async function timed(gpu: WebspikeDevice, record: (enc: GPUCommandEncoder) => vo
   return performance.now() - t0;
 }
 
-async function benchConfig(gpu: WebspikeDevice, c: Config, maxReps: number, budgetS: number, warmups: number, propagation?: 'event' | 'dense') {
+async function benchConfig(gpu: WebspikeDevice, c: Config, maxReps: number, budgetS: number, warmups: number, propagation?: 'fused' | 'event' | 'dense') {
   const load_before = loadavg()[0];
   const { device } = gpu;
   const inputs = 784;

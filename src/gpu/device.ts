@@ -178,6 +178,14 @@ export function isSoftwareDevice(device: GPUDevice): boolean | undefined {
   return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
 }
 
+/** The runtime each device from requestDevice() was made in ('deno' runs wgpu, 'node' and 'browser' Dawn). */
+const deviceRuntimes = new WeakMap<GPUDevice, Runtime>();
+
+/** The runtime of a device made by requestDevice(), else undefined. */
+export function deviceRuntime(device: GPUDevice): Runtime | undefined {
+  return deviceRuntimes.get(device);
+}
+
 /** Acquire an adapter and device. Call `destroy()` when done (Node keeps the process alive otherwise). */
 export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeDevice> {
   const runtime = detectRuntime();
@@ -201,6 +209,7 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
     },
   });
   softwareDevices.set(device, summary.software);
+  deviceRuntimes.set(device, runtime);
   let destroyed = false;
   const lost = device.lost;
   void lost.then((info) => {

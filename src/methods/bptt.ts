@@ -15,14 +15,36 @@
  * over all (n, b) at equal n, which is what the T·B-row matmuls compute.
  * Stored for backward: U and S of every hidden layer (2·T·B·N floats), readout y.
  * The drive buffers are reused for dL/d drive.
+ *
+ * 'fused' propagation (feed-forward hidden layers; the default on software
+ * adapters) records the same equations as fewer, time-fused dispatches whose cost
+ * follows the number of spikes:
+ *   forward:  input → bit mask (linear/spike-mask) → row event lists (linear/mask-lists);
+ *             per layer Wᵀ (linear/transpose) and one scan over all T steps that sums the
+ *             weights of each row's active inputs and updates the LIF state in registers,
+ *             storing U, S and S's bit mask (neurons/lif-fused-forward); the next layer's
+ *             lists come from that mask; the readout sums Wo over the set bits and
+ *             integrates in the same dispatch (neurons/readout-fused-forward).
+ *   backward: readout-backward, then per layer one reverse scan (neurons/lif-fused-backward)
+ *             that forms gS from dL/d drive_o·Wo in registers (top layer), recomputes
+ *             S = Θ(U − ϑ), accumulates dWo and, per input event, dWᵀ into per-sample-chunk
+ *             slices, summed and transposed by linear/transpose ('scan'), or writes
+ *             dL/d drive for linear/event-weight-grad-tiled over per-input lists ('lists').
  */
 import { storageBuffer } from '../gpu/buffers.js';
 import { stepIndex, type Dispatch } from '../../kernels/kernel.js';
 import { matmul } from '../../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
 import { eventForward } from '../../kernels/linear/event-forward.js';
-import { isSoftwareDevice } from '../gpu/device.js';
+import { deviceRuntime, isSoftwareDevice } from '../gpu/device.js';
 import { eventWeightGrad } from '../../kernels/linear/event-weight-grad.js';
+import { eventWeightGradTiled } from '../../kernels/linear/event-weight-grad-tiled.js';
+import { maskWords, spikeMask } from '../../kernels/linear/spike-mask.js';
+import { maskLists, rowListLength } from '../../kernels/linear/mask-lists.js';
+import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
+import { lifFusedForward, paddedInputWeights } from '../../kernels/neurons/lif-fused-forward.js';
+import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused-backward.js';
+import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
 import { lifForward } from '../../kernels/neurons/lif-forward.js';
 import { lifBackward } from '../../kernels/neurons/lif-backward.js';
 import { lifRecurrentForward } from '../../kernels/neurons/lif-recurrent-step.js';
@@ -30,6 +52,7 @@ import { lifRecurrentBackward } from '../../kernels/neurons/lif-recurrent-backwa
 import { readoutBackward, readoutForward } from '../../kernels/neurons/readout.js';
 import { crossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
+import type { NetworkSpec } from '../model/network.js';
 import type { Profiler } from '../gpu/profiler.js';
 import type { BatchShape, GradientMethod, MethodRun, StoredState } from './method.js';
 
@@ -59,21 +82,55 @@ export interface BpttOptions {
    * 'event' compacts the active inputs of every (step, sample) and of every input
    * neuron and gathers only their weights (work ∝ spikes); 'dense' multiplies the
    * full spike matrices (linear/matmul). One choice for both, or one per phase.
-   * Default 'auto': event for both on a software adapter (SwiftShader: event
-   * forward ~10× faster than dense at 2–20 % activity), dense for both on a
-   * hardware adapter. On an H200 (bench/results/train-step-h200*.json) dense was
+   * 'fused' (feed-forward hidden layers only): per layer one dispatch runs the
+   * whole forward time scan with the event-driven input propagation inside it
+   * (neurons/lif-fused-forward), the readout is driven straight from the hidden
+   * spike bits (neurons/readout-fused-forward), and one dispatch per layer runs the
+   * reverse scan with the readout gradient, dWo and dW accumulated inside it
+   * (neurons/lif-fused-backward); input lists come from bit masks
+   * (linear/spike-mask + linear/mask-lists).
+   * Default 'auto': on a software adapter 'fused' for feed-forward networks and
+   * 'event' for recurrent ones ('fused' has no recurrent kernels) and under Deno
+   * (wgpu on SwiftShader does not finish the fused scans in useful time); dense for both
+   * on a hardware adapter. Measured on SwiftShader (2 shared cores, robustness on),
+   * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
+   * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
+   * 3.0 s, 'event' 5.5 s (per-repetition ratio 1.67); a per-kernel profile is in
+   * bench/results/speed-profile-t100.json. Both are event-driven, so both slow
+   * down about tenfold at p = 0.2 (bench/results/speed-final-fused-p02-*.json).
+   * On an H200 (bench/results/train-step-h200*.json) dense was
    * as fast or faster in every configuration: the event paths spend most of their
    * time compacting spike lists (784-512-10, T = 100, B = 256: dense 26 ms per
    * step at p = 0.02 and 0.2; event 27 / 47 ms; dense forward + event weight
    * gradients 29 / 39 ms).
    */
-  propagation?: Propagation | 'auto' | { forward: Propagation; weightGrad: Propagation };
+  propagation?: Propagation | 'fused' | 'auto' | { forward: Propagation; weightGrad: Propagation };
+  /**
+   * 'fused' backward: the samples are split into this many chunks scanned in
+   * parallel, each accumulating its own weight-gradient slice (summed afterwards);
+   * default 16.
+   */
+  sampleChunks?: number;
+  /**
+   * 'fused' weight gradients: 'scan' accumulates dW inside the reverse scan
+   * (read-modify-write of dWᵀ per input event and neuron); 'lists' writes dL/d drive
+   * and gathers it over per-input event lists (linear/compact-cols +
+   * linear/event-weight-grad-tiled: loads only, but one more pass). Default 'scan'.
+   */
+  fusedWeightGrad?: 'scan' | 'lists';
 }
 
 export type Propagation = 'event' | 'dense';
 
-/** The per-phase propagation that `options.propagation` selects on `device`. */
-export function resolvePropagation(device: GPUDevice, choice: BpttOptions['propagation']): { forward: Propagation; weightGrad: Propagation } {
+/** What `options.propagation` selects on `device` (for `spec`: 'fused' needs feed-forward hidden layers). */
+export function resolvePropagation(
+  device: GPUDevice, choice: BpttOptions['propagation'], spec?: Pick<NetworkSpec, 'hidden'>,
+): { forward: Propagation | 'fused'; weightGrad: Propagation | 'fused' } {
+  const feedForward = !spec || spec.hidden.every((h) => !h.recurrent);
+  if (choice === 'fused') {
+    if (!feedForward) throw new RangeError("propagation 'fused' needs feed-forward hidden layers (a recurrent layer takes 'event' or 'dense')");
+    return { forward: 'fused', weightGrad: 'fused' };
+  }
   if (choice === 'event' || choice === 'dense') return { forward: choice, weightGrad: choice };
   if (choice && typeof choice === 'object') {
     for (const v of [choice.forward, choice.weightGrad]) {
@@ -81,9 +138,13 @@ export function resolvePropagation(device: GPUDevice, choice: BpttOptions['propa
     }
     return { forward: choice.forward, weightGrad: choice.weightGrad };
   }
-  if (choice !== undefined && choice !== 'auto') throw new RangeError(`propagation must be 'auto', 'event', 'dense' or { forward, weightGrad }, got '${String(choice)}'`);
-  // unknown adapters (a device not made by requestDevice, no adapterInfo) take the event paths
-  return isSoftwareDevice(device) === false ? { forward: 'dense', weightGrad: 'dense' } : { forward: 'event', weightGrad: 'event' };
+  if (choice !== undefined && choice !== 'auto') throw new RangeError(`propagation must be 'auto', 'fused', 'event', 'dense' or { forward, weightGrad }, got '${String(choice)}'`);
+  // unknown adapters (a device not made by requestDevice, no adapterInfo) take the software choice
+  if (isSoftwareDevice(device) === false) return { forward: 'dense', weightGrad: 'dense' };
+  // Deno's wgpu on SwiftShader does not finish the fused scans in reasonable time (a 784-64-10, T = 25,
+  // B = 32 step did not complete within minutes, where 'event' trains an epoch in seconds): event there
+  if (deviceRuntime(device) === 'deno') return { forward: 'event', weightGrad: 'event' };
+  return feedForward ? { forward: 'fused', weightGrad: 'fused' } : { forward: 'event', weightGrad: 'event' };
 }
 
 export function bptt(options: BpttOptions = {}): GradientMethod {
@@ -152,92 +213,157 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   const inputGrad = options.inputGradient ? buf('bptt/input-grad', rows * spec.inputs) : undefined;
 
   // ---- spike operands: dense matrices, or event lists built right after the spikes are
-  const mode = resolvePropagation(device, options.propagation);
-  const eventForwardPath = mode.forward === 'event';
-  const eventGradPath = mode.weightGrad === 'event';
+  const mode = resolvePropagation(device, options.propagation, spec);
   const forward: Encodable[] = [];
   const backward: Encodable[] = [];
-  const lists = new Map<GPUBuffer, { rows?: SpikeLists; cols?: SpikeLists }>();
-  /** compacted active indices of `spikes` along `axis`, built (once) right after the spikes in the forward pass */
-  const listsOf = (spikes: GPUBuffer, cols: number, label: string, axis: 'rows' | 'cols'): SpikeLists => {
-    let l = lists.get(spikes);
-    if (!l) {
-      l = {};
-      lists.set(spikes, l);
-    }
-    let lst = l[axis];
-    if (!lst) {
-      lst = {
-        counts: buf(`bptt/${label}/${axis}-counts`, axis === 'rows' ? rows : cols),
-        index: buf(`bptt/${label}/${axis}-index`, rows * cols),
-      };
-      forward.push(compact(device, { spikes, rows, cols, axis, lists: lst }));
-      l[axis] = lst;
-    }
-    return lst;
-  };
-  /** drive[rows][n] = spikes[rows][k] · weightsᵀ */
-  const propagate = (spikes: GPUBuffer, k: number, label: string, weights: GPUBuffer, drive: GPUBuffer, n: number): Encodable =>
-    eventForwardPath
-      ? eventForward(device, { spikes, rowLists: listsOf(spikes, k, label, 'rows'), weights, drive, rows, outputs: n, inputs: k })
-      : matmul(device, { a: spikes, b: weights, c: drive, m: rows, n, k, transB: true });
-  /** gradWeights[n][k] = gradDriveᵀ · spikes (lists already built in the forward pass) */
-  const weightGrad = (spikes: GPUBuffer, k: number, label: string, gradDrive: GPUBuffer, gradWeights: GPUBuffer, n: number): Encodable =>
-    eventGradPath
-      ? eventWeightGrad(device, { spikes, colLists: listsOf(spikes, k, label, 'cols'), gradDrive, gradWeights, rows, outputs: n, inputs: k })
-      : matmul(device, { a: gradDrive, b: spikes, c: gradWeights, m: n, n: k, k: rows, transA: true });
-
-  let prevSpikes = input;
-  let prevSize = spec.inputs;
-  let prevLabel = 'input';
-  layers.forEach((layer, l) => {
-    const param = net.hidden[l];
-    forward.push(propagate(prevSpikes, prevSize, prevLabel, param.w.weights, layer.drive, layer.size));
-    if (param.v) {
-      forward.push(lifRecurrentForward(device, {
-        drive: layer.drive, recurrent: param.v.weights, membrane: layer.membrane, spikes: layer.spikes,
-        synCurrent: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p, stepIndex: steps!,
-      }));
-    } else {
-      forward.push(lifForward(device, { drive: layer.drive, membrane: layer.membrane, spikes: layer.spikes, steps: T, batch: B, neurons: layer.size, params: p }));
-    }
-    prevSpikes = layer.spikes;
-    prevSize = layer.size;
-    prevLabel = `hidden.${l}`;
-    if (param.v && eventGradPath) listsOf(layer.spikes, layer.size, prevLabel, 'cols'); // for dV
-  });
-  forward.push(propagate(last.spikes, last.size, prevLabel, net.readout.weights, readoutDrive, O));
   const ro = { steps: T, batch: B, outputs: O, alpha: p.alpha, beta: p.beta };
-  forward.push(readoutForward(device, { ...ro, drive: readoutDrive, voltage }));
   const loss = crossEntropy(device, { voltage, labels, gradVoltage, sampleStats, metrics, steps: T, batch: B, outputs: O, reduce: spec.readoutReduce });
-  forward.push(loss.loss, loss.accumulate);
 
-  // ---- backward dispatches
-  backward.push(readoutBackward(device, { ...ro, gradVoltage, gradDrive: readoutDrive }));
-  backward.push(weightGrad(last.spikes, last.size, prevLabel, readoutDrive, net.readout.grad, O));
-  backward.push(matmul(device, { a: readoutDrive, b: net.readout.weights, c: last.gradSpikes, m: rows, n: last.size, k: O }));
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const layer = layers[l];
-    const param = net.hidden[l];
-    const below = l > 0 ? layers[l - 1] : undefined;
-    const belowSpikes = below ? below.spikes : input;
-    const belowSize = below ? below.size : spec.inputs;
-    if (param.v) {
-      backward.push(lifRecurrentBackward(device, {
-        membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, recurrent: param.v.weights,
-        gradDrive: layer.drive, gradMembrane: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p,
-        surrogate: spec.surrogate, stepIndex: steps!,
+  if (mode.forward === 'fused') {
+    // ---- fused path: input lists from bit masks; per layer one forward and one backward scan
+    const chunks = Math.min(B, options.sampleChunks ?? 16);
+    const gatherGrad = (options.fusedWeightGrad ?? 'scan') === 'lists';
+    const inMask = buf('bptt/input/spike-mask', rows * maskWords(spec.inputs), true);
+    let inLists = buf('bptt/input/row-lists', rowListLength(rows, spec.inputs), true);
+    forward.push(spikeMask(device, { spikes: input, mask: inMask, lists: inLists, rows, cols: spec.inputs }));
+    forward.push(maskLists(device, { mask: inMask, lists: inLists, rows, cols: spec.inputs }));
+    let inSpikes = input;
+    let inSize = spec.inputs;
+    const fused = layers.map((layer, l) => {
+      const weightsT = buf(`bptt/hidden.${l}/weights-t`, inSize * paddedInputWeights(layer.size));
+      const gradWeightsT = gatherGrad ? undefined : buf(`bptt/hidden.${l}/grad-weights-t`, chunks * inSize * paddedNeurons(layer.size));
+      const colLists = gatherGrad
+        ? { counts: buf(`bptt/hidden.${l}/input-col-counts`, inSize), index: buf(`bptt/hidden.${l}/input-col-index`, rows * inSize) }
+        : undefined;
+      if (colLists) forward.push(compact(device, { spikes: inSpikes, rows, cols: inSize, axis: 'cols', lists: colLists }));
+      const mask = buf(`bptt/hidden.${l}/spike-mask`, rows * maskWords(layer.size), true);
+      forward.push(transpose(device, { input: net.hidden[l].w.weights, output: weightsT, rows: layer.size, cols: inSize, outStride: paddedInputWeights(layer.size) }));
+      forward.push(lifFusedForward(device, {
+        inSpikes, inLists, weightsT, membrane: layer.membrane, spikes: layer.spikes, spikeMask: mask,
+        steps: T, batch: B, neurons: layer.size, inputs: inSize, params: p,
       }));
-      backward.push(weightGrad(layer.spikes, layer.size, `hidden.${l}`, layer.drive, param.v.grad, layer.size));
-    } else {
-      backward.push(lifBackward(device, {
-        membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, gradDrive: layer.drive,
-        steps: T, batch: B, neurons: layer.size, params: p, surrogate: spec.surrogate,
+      const record = { inSpikes, inLists, inSize, gradWeightsT, colLists, mask };
+      if (l < layers.length - 1) {
+        inLists = buf(`bptt/hidden.${l}/row-lists`, rowListLength(rows, layer.size), true);
+        forward.push(maskLists(device, { mask, lists: inLists, rows, cols: layer.size }));
+      }
+      inSpikes = layer.spikes;
+      inSize = layer.size;
+      return record;
+    });
+    forward.push(readoutFusedForward(device, {
+      spikeMask: fused[fused.length - 1].mask, weights: net.readout.weights, voltage,
+      steps: T, batch: B, outputs: O, neurons: last.size, alpha: p.alpha, beta: p.beta,
+    }));
+    forward.push(loss.loss, loss.accumulate);
+
+    backward.push(readoutBackward(device, { ...ro, gradVoltage, gradDrive: readoutDrive }));
+    const readoutGradSlices = buf('bptt/readout/grad-slices', chunks * O * last.size);
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l];
+      const f = fused[l];
+      const target = l > 0 ? layers[l - 1].gradSpikes : inputGrad;
+      const top = l === layers.length - 1;
+      backward.push(lifFusedBackward(device, {
+        membrane: layer.membrane,
+        top: top ? { gradReadoutDrive: readoutDrive, readoutWeights: net.readout.weights, readoutGradSlices, outputs: O } : undefined,
+        gradSpikes: top ? undefined : layer.gradSpikes,
+        inSpikes: f.inSpikes, inLists: f.inLists, gradWeightsT: f.gradWeightsT, gradDrive: target || f.colLists ? layer.drive : undefined,
+        chunks, steps: T, batch: B, neurons: layer.size, inputs: f.inSize, params: p, surrogate: spec.surrogate,
       }));
+      if (top) backward.push(sumSlices(device, { input: readoutGradSlices, output: net.readout.grad, length: O * layer.size, slices: chunks }));
+      if (f.gradWeightsT) {
+        backward.push(transpose(device, { input: f.gradWeightsT, output: net.hidden[l].w.grad, rows: f.inSize, cols: layer.size, slices: chunks, stride: paddedNeurons(layer.size) }));
+      } else {
+        backward.push(eventWeightGradTiled(device, {
+          spikes: f.inSpikes, colLists: f.colLists!, gradDrive: layer.drive, gradWeights: net.hidden[l].w.grad, rows, outputs: layer.size, inputs: f.inSize,
+        }));
+      }
+      if (target) backward.push(matmul(device, { a: layer.drive, b: net.hidden[l].w.weights, c: target, m: rows, n: f.inSize, k: layer.size }));
     }
-    backward.push(weightGrad(belowSpikes, belowSize, below ? `hidden.${l - 1}` : 'input', layer.drive, param.w.grad, layer.size));
-    const target = below ? below.gradSpikes : inputGrad;
-    if (target) backward.push(matmul(device, { a: layer.drive, b: param.w.weights, c: target, m: rows, n: belowSize, k: layer.size }));
+  } else {
+    const eventForwardPath = mode.forward === 'event';
+    const eventGradPath = mode.weightGrad === 'event';
+    const lists = new Map<GPUBuffer, { rows?: SpikeLists; cols?: SpikeLists }>();
+    /** compacted active indices of `spikes` along `axis`, built (once) right after the spikes in the forward pass */
+    const listsOf = (spikes: GPUBuffer, cols: number, label: string, axis: 'rows' | 'cols'): SpikeLists => {
+      let l = lists.get(spikes);
+      if (!l) {
+        l = {};
+        lists.set(spikes, l);
+      }
+      let lst = l[axis];
+      if (!lst) {
+        lst = {
+          counts: buf(`bptt/${label}/${axis}-counts`, axis === 'rows' ? rows : cols),
+          index: buf(`bptt/${label}/${axis}-index`, rows * cols),
+        };
+        forward.push(compact(device, { spikes, rows, cols, axis, lists: lst }));
+        l[axis] = lst;
+      }
+      return lst;
+    };
+    /** drive[rows][n] = spikes[rows][k] · weightsᵀ */
+    const propagate = (spikes: GPUBuffer, k: number, label: string, weights: GPUBuffer, drive: GPUBuffer, n: number): Encodable =>
+      eventForwardPath
+        ? eventForward(device, { spikes, rowLists: listsOf(spikes, k, label, 'rows'), weights, drive, rows, outputs: n, inputs: k })
+        : matmul(device, { a: spikes, b: weights, c: drive, m: rows, n, k, transB: true });
+    /** gradWeights[n][k] = gradDriveᵀ · spikes (lists already built in the forward pass) */
+    const weightGrad = (spikes: GPUBuffer, k: number, label: string, gradDrive: GPUBuffer, gradWeights: GPUBuffer, n: number): Encodable =>
+      eventGradPath
+        ? eventWeightGrad(device, { spikes, colLists: listsOf(spikes, k, label, 'cols'), gradDrive, gradWeights, rows, outputs: n, inputs: k })
+        : matmul(device, { a: gradDrive, b: spikes, c: gradWeights, m: n, n: k, k: rows, transA: true });
+
+    let prevSpikes = input;
+    let prevSize = spec.inputs;
+    let prevLabel = 'input';
+    layers.forEach((layer, l) => {
+      const param = net.hidden[l];
+      forward.push(propagate(prevSpikes, prevSize, prevLabel, param.w.weights, layer.drive, layer.size));
+      if (param.v) {
+        forward.push(lifRecurrentForward(device, {
+          drive: layer.drive, recurrent: param.v.weights, membrane: layer.membrane, spikes: layer.spikes,
+          synCurrent: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p, stepIndex: steps!,
+        }));
+      } else {
+        forward.push(lifForward(device, { drive: layer.drive, membrane: layer.membrane, spikes: layer.spikes, steps: T, batch: B, neurons: layer.size, params: p }));
+      }
+      prevSpikes = layer.spikes;
+      prevSize = layer.size;
+      prevLabel = `hidden.${l}`;
+      if (param.v && eventGradPath) listsOf(layer.spikes, layer.size, prevLabel, 'cols'); // for dV
+    });
+    forward.push(propagate(last.spikes, last.size, prevLabel, net.readout.weights, readoutDrive, O));
+    forward.push(readoutForward(device, { ...ro, drive: readoutDrive, voltage }));
+    forward.push(loss.loss, loss.accumulate);
+
+    // ---- backward dispatches
+    backward.push(readoutBackward(device, { ...ro, gradVoltage, gradDrive: readoutDrive }));
+    backward.push(weightGrad(last.spikes, last.size, prevLabel, readoutDrive, net.readout.grad, O));
+    backward.push(matmul(device, { a: readoutDrive, b: net.readout.weights, c: last.gradSpikes, m: rows, n: last.size, k: O }));
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l];
+      const param = net.hidden[l];
+      const below = l > 0 ? layers[l - 1] : undefined;
+      const belowSpikes = below ? below.spikes : input;
+      const belowSize = below ? below.size : spec.inputs;
+      if (param.v) {
+        backward.push(lifRecurrentBackward(device, {
+          membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, recurrent: param.v.weights,
+          gradDrive: layer.drive, gradMembrane: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p,
+          surrogate: spec.surrogate, stepIndex: steps!,
+        }));
+        backward.push(weightGrad(layer.spikes, layer.size, `hidden.${l}`, layer.drive, param.v.grad, layer.size));
+      } else {
+        backward.push(lifBackward(device, {
+          membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, gradDrive: layer.drive,
+          steps: T, batch: B, neurons: layer.size, params: p, surrogate: spec.surrogate,
+        }));
+      }
+      backward.push(weightGrad(belowSpikes, belowSize, below ? `hidden.${l - 1}` : 'input', layer.drive, param.w.grad, layer.size));
+      const target = below ? below.gradSpikes : inputGrad;
+      if (target) backward.push(matmul(device, { a: layer.drive, b: param.w.weights, c: target, m: rows, n: belowSize, k: layer.size }));
+    }
   }
 
   const totalBytes = stored.reduce((s, x) => s + x.bytes, 0);

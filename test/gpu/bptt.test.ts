@@ -20,6 +20,9 @@ interface Case {
   surrogate: string;
   reduce: ReadoutReduce;
   propagation: BpttOptions['propagation'];
+  /** input values other than 0 and 1 (graded inputs: events weighted by their value) */
+  graded?: boolean;
+  fusedWeightGrad?: BpttOptions['fusedWeightGrad'];
 }
 
 const cases: Omit<Case, 'propagation'>[] = [];
@@ -39,11 +42,18 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
     { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'fast-sigmoid', reduce: 'mean', propagation: { forward: 'dense', weightGrad: 'event' } },
     { hidden: [{ size: 21, recurrent: true }], reset: 'subtract', detachReset: false, surrogate: 'triangle', reduce: 'sum', propagation: { forward: 'dense', weightGrad: 'event' } },
     { hidden: [{ size: 21, recurrent: true }], reset: 'zero', detachReset: true, surrogate: 'triangle', reduce: 'max', propagation: { forward: 'event', weightGrad: 'dense' } },
+    { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', graded: true },
+    { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: false, surrogate: 'sigmoid-derivative', reduce: 'mean', propagation: 'fused', graded: true },
+    { hidden: [{ size: 1100, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused' },
+    { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max', propagation: 'fused', graded: true, fusedWeightGrad: 'scan' },
+    { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: true, surrogate: 'triangle', reduce: 'sum', propagation: 'fused', fusedWeightGrad: 'scan' },
+    { hidden: [{ size: 600, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', fusedWeightGrad: 'scan' },
   ];
-  const all = [...cases.flatMap((c) => (['event', 'dense'] as const).map((propagation): Case => ({ ...c, propagation }))), ...mixed];
+  const modes = (c: Omit<Case, 'propagation'>) => (c.hidden.some((h) => h.recurrent) ? (['event', 'dense'] as const) : (['fused', 'event', 'dense'] as const));
+  const all = [...cases.flatMap((c) => modes(c).map((propagation): Case => ({ ...c, propagation }))), ...mixed];
   for (const c of all) {
     const prop = typeof c.propagation === 'object' ? `forward ${c.propagation.forward}/grad ${c.propagation.weightGrad}` : c.propagation;
-    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${prop}`;
+    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${prop}${c.graded ? ' graded input' : ''}${c.fusedWeightGrad ? ` weight grad ${c.fusedWeightGrad}` : ''}`;
     gpuTest(name, async ({ device }) => {
       const spec: NetworkSpec = {
         inputs: 29,
@@ -57,9 +67,10 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
       const B = 5;
       const weights = randomNetwork(spec, 7, { gain: 3 });
       const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
+      if (c.graded) input.forEach((x, i) => (input[i] = x * [0.5, 1, 2][i % 3]));
       const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
       const net = createNetwork(device, spec, weights);
-      const run = bptt({ propagation: c.propagation }).bind(net, { batch: B, steps: T });
+      const run = bptt({ propagation: c.propagation, fusedWeightGrad: c.fusedWeightGrad }).bind(net, { batch: B, steps: T });
       device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
       device.queue.writeBuffer(run.labels, 0, labels);
       const enc = device.createCommandEncoder();
@@ -98,10 +109,15 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
 });
 
 describe('propagation choice', () => {
-  gpuTest('auto picks event paths on a software adapter; explicit choices are kept; bad ones are refused', async ({ device }) => {
+  gpuTest('auto picks fused (feed-forward) or event (recurrent) paths on a software adapter; explicit choices are kept; bad ones are refused', async ({ device }) => {
     const software = isSoftwareDevice(device);
-    expect(resolvePropagation(device, undefined)).toEqual(software === false ? { forward: 'dense', weightGrad: 'dense' } : { forward: 'event', weightGrad: 'event' });
-    expect(resolvePropagation(device, 'auto')).toEqual(resolvePropagation(device, undefined));
+    const feedForward = { hidden: [{ size: 4, recurrent: false }] };
+    const recurrent = { hidden: [{ size: 4, recurrent: false }, { size: 4, recurrent: true }] };
+    expect(resolvePropagation(device, undefined, feedForward)).toEqual(software === false ? { forward: 'dense', weightGrad: 'dense' } : { forward: 'fused', weightGrad: 'fused' });
+    expect(resolvePropagation(device, undefined, recurrent)).toEqual(software === false ? { forward: 'dense', weightGrad: 'dense' } : { forward: 'event', weightGrad: 'event' });
+    expect(resolvePropagation(device, 'auto', feedForward)).toEqual(resolvePropagation(device, undefined, feedForward));
+    expect(resolvePropagation(device, 'fused', feedForward)).toEqual({ forward: 'fused', weightGrad: 'fused' });
+    expect(() => resolvePropagation(device, 'fused', recurrent)).toThrow(/feed-forward/);
     expect(resolvePropagation(device, 'dense')).toEqual({ forward: 'dense', weightGrad: 'dense' });
     expect(resolvePropagation(device, { forward: 'event', weightGrad: 'dense' })).toEqual({ forward: 'event', weightGrad: 'dense' });
     expect(() => resolvePropagation(device, 'sparse' as never)).toThrow(/propagation/);

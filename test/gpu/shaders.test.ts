@@ -12,6 +12,12 @@ import { eventReadoutMaxSpec } from '../../kernels/neurons/event-readout-max.js'
 import { eventPropReadoutSpec } from '../../kernels/grad/eventprop-readout.js';
 import { eventPropHiddenSpec } from '../../kernels/grad/eventprop-hidden.js';
 import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
+import { spikeMaskSpec } from '../../kernels/linear/spike-mask.js';
+import { maskListsSpec } from '../../kernels/linear/mask-lists.js';
+import { transposeSpec } from '../../kernels/linear/transpose.js';
+import { lifFusedForwardSpec } from '../../kernels/neurons/lif-fused-forward.js';
+import { lifFusedBackwardSpec } from '../../kernels/neurons/lif-fused-backward.js';
+import { readoutFusedForwardSpec } from '../../kernels/neurons/readout-fused-forward.js';
 import { lifRecurrentStepSpec } from '../../kernels/neurons/lif-recurrent-step.js';
 import { lifRecurrentBackwardSpec } from '../../kernels/neurons/lif-recurrent-backward-step.js';
 import { readoutBackwardSpec, readoutForwardSpec } from '../../kernels/neurons/readout.js';
@@ -36,11 +42,13 @@ function allSpecs(): KernelSpec[] {
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
   for (const reset of ['subtract', 'zero'] as const) {
     const p = lifParams({ reset, detachReset: true });
-    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p));
+    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p), lifFusedForwardSpec(p));
     for (const name of SURROGATE_NAMES) {
       specs.push(lifBackwardSpec(p, surrogateByName(name)), lifRecurrentBackwardSpec(p, surrogateByName(name)));
+      for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top));
     }
   }
+  specs.push(spikeMaskSpec(), maskListsSpec(), transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec());
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
   specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true));
   return specs;

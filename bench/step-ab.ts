@@ -1,0 +1,97 @@
+/**
+ * Paired timing of surrogate-BPTT training steps with different propagation
+ * choices (bench/train-step.ts workload: 784 → H → 10, Poisson inputs at rate p,
+ * fast-sigmoid surrogate, Adam). One network and run per choice, all bound at
+ * once; every repetition times one step (forward + backward + Adam in one
+ * encoder, submit, await) of each choice in turn, so that all choices see the same
+ * machine load. Reports per choice the median step and, against the first choice,
+ * the median of the per-repetition time ratios.
+ *
+ *   npx tsx bench/step-ab.ts [--config p:B:H:T] [--propagation fused,event,...] [--reps N]
+ *                            [--disable-robustness] [--out FILE]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadavg } from 'node:os';
+import { describeDevice, requestDevice } from '../src/gpu/device.js';
+import { createNetwork } from '../src/layers/network.js';
+import { bptt, type BpttOptions } from '../src/methods/bptt.js';
+import type { NetworkSpec } from '../src/model/network.js';
+import { lifParams } from '../src/neurons/lif.js';
+import { adamOptimizer, createOptimizer } from '../src/optim/optimizer.js';
+import { fastSigmoid } from '../src/surrogates.js';
+import { createRng } from '../src/reference/random.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : def;
+};
+const [p, B, H, T] = opt('--config', '0.02:256:512:100').split(':').map(Number);
+const choices = opt('--propagation', 'fused,event').split(',') as BpttOptions['propagation'][];
+const reps = parseInt(opt('--reps', '3'), 10);
+const disableRobustness = args.includes('--disable-robustness');
+const out = opt('--out', 'bench/results/step-ab.json');
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+const gpu = await requestDevice({ disableRobustness });
+const { device } = gpu;
+try {
+  const spec: NetworkSpec = {
+    inputs: 784, hidden: [{ size: H, recurrent: false }], outputs: 10,
+    neuron: lifParams({ tauSynMs: 5, tauMemMs: 10, detachReset: true }), surrogate: fastSigmoid({ slope: 10 }), readoutReduce: 'max',
+  };
+  const rng = createRng(12345 + B * 7 + H * 13 + T * 17 + Math.round(p * 1000)).next;
+  const x = new Float32Array(T * B * 784);
+  for (let i = 0; i < x.length; i++) x[i] = rng() < p ? 1 : 0;
+  const labels = Uint32Array.from({ length: B }, () => Math.floor(rng() * 10));
+  const setups = choices.map((propagation) => {
+    const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(p), readoutGain: 0.2 });
+    const run = bptt({ propagation }).bind(net, { batch: B, steps: T });
+    const optim = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
+    device.queue.writeBuffer(run.input, 0, x);
+    device.queue.writeBuffer(run.labels, 0, labels);
+    return { propagation, net, run, optim, times: [] as number[] };
+  });
+  const step = async (s: (typeof setups)[number]) => {
+    const t0 = performance.now();
+    const enc = device.createCommandEncoder();
+    s.run.encodeForward(enc);
+    s.run.encodeBackward(enc);
+    s.optim.encode(enc);
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - t0;
+  };
+  const load = [loadavg()[0]];
+  for (const s of setups) await step(s); // warm-up
+  for (let i = 0; i < reps; i++) for (const s of setups) s.times.push(await step(s));
+  load.push(loadavg()[0]);
+  const base = setups[0].times;
+  const results = setups.map((s) => ({
+    propagation: s.propagation ?? 'auto',
+    step_ms_median: round(median(s.times)),
+    step_ms_all: s.times.map(round),
+    ratio_to_first_median: round(median(s.times.map((t, i) => t / base[i]))),
+  }));
+  const doc = {
+    adapter: describeDevice(gpu), date: new Date().toISOString(), robustness: disableRobustness ? 'off' : 'on',
+    config: { p, B, H, T }, reps, loadavg_1min: load.map(round), results,
+  };
+  console.log(JSON.stringify(doc));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(doc, null, 2) + '\n');
+  for (const s of setups) {
+    s.optim.destroy();
+    s.run.destroy();
+    s.net.destroy();
+  }
+} finally {
+  gpu.destroy();
+}

@@ -1,0 +1,71 @@
+import { shader } from '../../src/shaders.js';
+import type { LifParams } from '../../src/neurons/lif.js';
+import type { Surrogate } from '../../src/surrogates.js';
+import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
+
+/** Neurons covered by one workgroup (threads × neurons per thread, fixed in the WGSL). */
+export const NEURONS_PER_WORKGROUP = 512;
+
+/** Columns of a dWᵀ row in the fused backward's slices: N rounded up to a multiple of NEURONS_PER_WORKGROUP. */
+export const paddedNeurons = (neurons: number): number => Math.ceil(neurons / NEURONS_PER_WORKGROUP) * NEURONS_PER_WORKGROUP;
+
+export interface LifFusedBackwardArgs {
+  membrane: GPUBuffer;
+  /** the layer under the readout: dL/d readout drive [T][B][O] with the readout weights and gradient */
+  /** readoutGradSlices: dWo per sample chunk [chunks][O][N] (overwritten) */
+  top?: { gradReadoutDrive: GPUBuffer; readoutWeights: GPUBuffer; readoutGradSlices: GPUBuffer; outputs: number };
+  /** otherwise dL/dS [T][B][N] from the layer above */
+  gradSpikes?: GPUBuffer;
+  inSpikes: GPUBuffer;
+  inLists: GPUBuffer;
+  /** dWᵀ per sample chunk [chunks][K][paddedNeurons(N)] (overwritten); absent: no weight gradient here (gradDrive is then needed) */
+  gradWeightsT?: GPUBuffer;
+  /** sample chunks scanned in parallel (each with its own gradient slices) */
+  chunks: number;
+  /** dL/d drive [T][B][N], written when given */
+  gradDrive?: GPUBuffer;
+  steps: number;
+  batch: number;
+  neurons: number;
+  inputs: number;
+  params: LifParams;
+  surrogate: Surrogate;
+}
+
+export function lifFusedBackwardSpec(params: LifParams, surrogate: Surrogate, top: boolean, writeGradDrive: boolean, weightGrad = true): KernelSpec {
+  return {
+    name: `neurons/lif-fused-backward(${surrogate.name})`,
+    code: surrogate.wgsl + shader('neurons/lif-fused-backward'),
+    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
+    constants: {
+      TOP: top, RESET_ZERO: params.reset === 'zero', DETACH_RESET: params.detachReset, WRITE_GRAD_DRIVE: writeGradDrive, WEIGHT_GRAD: weightGrad,
+    },
+  };
+}
+
+export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Dispatch {
+  if (!(Number.isInteger(a.chunks) && a.chunks >= 1 && a.chunks <= 65535)) throw new RangeError(`lifFusedBackward: chunks must be an integer in [1, 65535], got ${a.chunks}`);
+  if (!a.top === !a.gradSpikes) throw new Error('lifFusedBackward: give exactly one of top and gradSpikes');
+  if (!a.gradWeightsT && !a.gradDrive) throw new Error('lifFusedBackward: without gradWeightsT the gradient must go to gradDrive');
+  const spec = lifFusedBackwardSpec(a.params, a.surrogate, !!a.top, !!a.gradDrive, !!a.gradWeightsT);
+  const u = uniformBlock(device, spec, {
+    steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, outputs: a.top?.outputs ?? 0, chunks: a.chunks, padded: paddedNeurons(a.neurons),
+    alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold, slope: a.surrogate.slope,
+  });
+  // bindings the variant does not use take small placeholder buffers of their own
+  const unused: GPUBuffer[] = [];
+  const placeholder = () => {
+    const b = device.createBuffer({ label: 'neurons/lif-fused-backward/unused', size: 16, usage: GPUBufferUsage.STORAGE });
+    unused.push(b);
+    return b;
+  };
+  const resources = [
+    u.buffer, a.membrane, a.top?.gradReadoutDrive ?? a.gradSpikes!, a.top?.readoutWeights ?? placeholder(),
+    a.top?.readoutGradSlices ?? placeholder(), a.inSpikes, a.inLists, a.gradWeightsT ?? placeholder(), a.gradDrive ?? placeholder(),
+  ];
+  return bind(device, pipelineFor(device, spec), {
+    resources,
+    workgroups: [Math.ceil(a.neurons / NEURONS_PER_WORKGROUP), a.chunks],
+    owned: [u.buffer, ...unused],
+  });
+}

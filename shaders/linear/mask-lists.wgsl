@@ -1,0 +1,37 @@
+// Event lists per row from the bit masks of linear/spike-mask (same layout):
+//   lists[r] = #{k : S[r, k] ≠ 0}   (counts, r < R)
+//   lists[R + r·K + q] = the q-th such k, words in ascending order, bits ascending
+//   within a word (k = 1024·p + 32·j + l for word 32·p + l, bit j).
+// Capacity K per row, so no list can overflow. The buffer's last word (index R + R·K)
+// is the flag of linear/spike-mask and is not written here. Feeds neurons/lif-fused-forward and
+// neurons/lif-fused-backward.
+// Bindings: 0 params, 1 mask [R·W], 2 lists [R + R·K + 1] (write).
+// Threads: one per row.
+struct Params {
+  rows: u32,
+  cols: u32,
+  words: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> mask: array<u32>;
+@group(0) @binding(2) var<storage, read_write> lists: array<u32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let r = flat_id(gid, groups);
+  if (r >= params.rows) { return; }
+  let out = params.rows + r * params.cols;
+  var q = 0u;
+  for (var w = 0u; w < params.words; w++) {
+    var bits = mask[r * params.words + w];
+    let k0 = (w / 32u) * 1024u + w % 32u;
+    while (bits != 0u) {
+      let j = firstTrailingBit(bits);
+      bits &= bits - 1u;
+      lists[out + q] = k0 + 32u * j;
+      q++;
+    }
+  }
+  lists[r] = q;
+}

@@ -1,0 +1,304 @@
+// Fused reverse scan of a feed-forward LIF layer for surrogate BPTT (Neftci et
+// al. 2019, Box 2 eq. 7 with σ′(U − ϑ) in place of Θ′), with its weight gradient
+// and, for the layer under the readout, the readout's gradient terms:
+//   gS[n]  = TOP ? Σ_o gDo[n,b,o]·Wo[o,i] : grad_in[n,b,i]     (gDo = dL/d readout drive)
+//   then as neurons/lif-backward, with gU' = dL/dU[n+1], gI' = dL/dI[n+1]:
+//   dL/d drive[n] = gI';  gS[n] −= ϑ·gU' (subtract) | β·U[n]·gU' (zero) unless DETACH_RESET
+//   gU[n] = β·gU'·(RESET_ZERO ? 1 − S[n] : 1) + σ′(U[n] − ϑ)·gS[n];   gI[n] = α·gI' + gU'
+//   dWᵀ[k][i] += S_in[n,b,k]·dL/d drive[n]   over the active inputs k of row (n, b)
+//   TOP: dWo[o][i] += gDo[n,b,o]   where S[n,b,i] = 1
+// S[n] = Θ(U[n] − ϑ) is recomputed from the stored membrane (the same comparison
+// as the forward scan). Sums over (n, b) stay in the thread that owns neuron i
+// and sample chunk c, so dWᵀ and dWo are accumulated in place, without atomics,
+// into per-chunk slices that linear/transpose sums afterwards.
+// Bindings: 0 params, 1 membrane U [T][B][N], 2 grad_in (TOP: gDo [T][B][O]; else
+// dL/dS [T][B][N]), 3 out_weights Wo [O][N] (TOP), 4 out_grad dWo [C][O][N] (TOP,
+// written), 5 in_spikes S_in [T·B][K], 6 in_lists (counts, index, flag;
+// linear/mask-lists), 7 grad_weights_t dWᵀ [C][K][P] (written; P = N padded to a
+// multiple of 512; only when WEIGHT_GRAD), 8 grad_drive [T][B][N] (written when
+// WRITE_GRAD_DRIVE).
+// Threads: x: 32 neurons i0 + 4·t (t < 32) with i0 = 512·wx + 128·⌊l/4⌋ + l mod 4 for
+// local index l (a workgroup of 16 covers 512 neurons; the 4 neighbouring
+// invocations that a CPU adapter runs as one vector handle 4 neighbouring neurons),
+// y: sample chunk c, looping over its samples (c, c + C, …) and over the
+// steps in reverse. The 32 neurons share each event's index (and value) loads:
+// on a CPU adapter the per-event cost of walking a list is much larger than one
+// update, so the tile is wide. Neighbouring threads read and update neighbouring
+// addresses. Steps whose dL/d drive is zero for the whole tile (after the last
+// step that reaches the loss) skip the event loop; binary inputs (flag 0) skip the
+// value load. Needs a surrogate snippet defining surrogate_grad(x, slope).
+override TOP: bool = true;
+override RESET_ZERO: bool = false;
+override DETACH_RESET: bool = false;
+override WRITE_GRAD_DRIVE: bool = false;
+override WEIGHT_GRAD: bool = true;   // false: dW is left to linear/event-weight-grad-tiled (from grad_drive)
+const WG: u32 = 16u;
+const TILE_N: u32 = 32u;
+const LANES: u32 = 4u;   // SIMD width of a CPU adapter: neighbouring invocations run as one vector
+
+struct Params {
+  steps: u32,
+  batch: u32,
+  neurons: u32,
+  inputs: u32,
+  outputs: u32,
+  chunks: u32,   // sample chunks C
+  padded: u32,   // P: columns of a dWᵀ row
+  alpha: f32,
+  beta: f32,
+  threshold: f32,
+  slope: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> membrane: array<f32>;
+@group(0) @binding(2) var<storage, read> grad_in: array<f32>;
+@group(0) @binding(3) var<storage, read> out_weights: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out_grad: array<f32>;
+@group(0) @binding(5) var<storage, read> in_spikes: array<f32>;
+@group(0) @binding(6) var<storage, read> in_lists: array<u32>;
+@group(0) @binding(7) var<storage, read_write> grad_weights_t: array<f32>;
+@group(0) @binding(8) var<storage, read_write> grad_drive: array<f32>;
+
+struct Carry {
+  g_u: f32,   // dL/dU[n+1]
+  g_i: f32,   // dL/dI[n+1]
+}
+
+// One neuron's reverse step n given its U[n] and gS[n] (readout or upper-layer term);
+// returns the carry for step n − 1.
+fn step_back(at: u32, live: bool, u: f32, g_in: f32, c: Carry) -> Carry {
+  if (!live) { return c; }
+  if (WRITE_GRAD_DRIVE) { grad_drive[at] = c.g_i; }
+  var g_s = g_in;
+  var keep = 1.0;
+  if (RESET_ZERO) {
+    keep = select(1.0, 0.0, u > params.threshold);
+    if (!DETACH_RESET) { g_s -= params.beta * u * c.g_u; }
+  } else {
+    if (!DETACH_RESET) { g_s -= params.threshold * c.g_u; }
+  }
+  return Carry(params.beta * keep * c.g_u + surrogate_grad(u - params.threshold, params.slope) * g_s,
+               params.alpha * c.g_i + c.g_u);
+}
+
+// Whether some component is nonzero, NaN included (compares bits, not floats, so
+// that a NaN gradient is never skipped).
+fn nonzero(g: vec4<f32>) -> bool {
+  return any((bitcast<vec4<u32>>(g) & vec4<u32>(0x7fffffffu)) != vec4<u32>(0u));
+}
+
+// 4 values of a [·][N] array at neurons i, i + 4, i + 8, i + 12 of row offset `row` (indices clamped to N − 1).
+fn membrane4(row: u32, i: u32) -> vec4<f32> {
+  let last = params.neurons - 1u;
+  return vec4<f32>(membrane[row + min(i, last)], membrane[row + min(i + LANES, last)],
+                   membrane[row + min(i + 2u * LANES, last)], membrane[row + min(i + 3u * LANES, last)]);
+}
+fn out_weights4(row: u32, i: u32) -> vec4<f32> {
+  let last = params.neurons - 1u;
+  return vec4<f32>(out_weights[row + min(i, last)], out_weights[row + min(i + LANES, last)],
+                   out_weights[row + min(i + 2u * LANES, last)], out_weights[row + min(i + 3u * LANES, last)]);
+}
+fn grad_in4(row: u32, i: u32) -> vec4<f32> {
+  let last = params.neurons - 1u;
+  return vec4<f32>(grad_in[row + min(i, last)], grad_in[row + min(i + LANES, last)],
+                   grad_in[row + min(i + 2u * LANES, last)], grad_in[row + min(i + 3u * LANES, last)]);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let N = params.neurons;
+  let K = params.inputs;
+  let P = params.padded;
+  let chunk = wid.y;
+  let i0 = wid.x * 512u + (lid.x / 4u) * (4u * 32u) + lid.x % 4u;
+  if (i0 >= N || chunk >= params.chunks) { return; }
+  let rows = params.steps * params.batch;
+  let binary = in_lists[rows + rows * K] == 0u;
+  let gw = chunk * K * P + i0;                     // this chunk's dWᵀ slice [K][P], column i0
+  let out_slice = chunk * params.outputs * N;      // this chunk's dWo slice [O][N]
+  if (WEIGHT_GRAD) {
+    for (var k = 0u; k < K; k++) {
+      for (var t = 0u; t < 32u; t++) { grad_weights_t[gw + k * P + t * LANES] = 0.0; }
+    }
+  }
+  if (TOP) {
+    for (var o = 0u; o < params.outputs; o++) {
+      for (var t = 0u; t < 32u; t++) {
+        if (i0 + t * LANES < N) { out_grad[out_slice + o * N + i0 + t * LANES] = 0.0; }
+      }
+    }
+  }
+  for (var b = chunk; b < params.batch; b += params.chunks) {
+    var a0 = Carry(0.0, 0.0);
+    var a1 = Carry(0.0, 0.0);
+    var a2 = Carry(0.0, 0.0);
+    var a3 = Carry(0.0, 0.0);
+    var a4 = Carry(0.0, 0.0);
+    var a5 = Carry(0.0, 0.0);
+    var a6 = Carry(0.0, 0.0);
+    var a7 = Carry(0.0, 0.0);
+    var a8 = Carry(0.0, 0.0);
+    var a9 = Carry(0.0, 0.0);
+    var a10 = Carry(0.0, 0.0);
+    var a11 = Carry(0.0, 0.0);
+    var a12 = Carry(0.0, 0.0);
+    var a13 = Carry(0.0, 0.0);
+    var a14 = Carry(0.0, 0.0);
+    var a15 = Carry(0.0, 0.0);
+    var a16 = Carry(0.0, 0.0);
+    var a17 = Carry(0.0, 0.0);
+    var a18 = Carry(0.0, 0.0);
+    var a19 = Carry(0.0, 0.0);
+    var a20 = Carry(0.0, 0.0);
+    var a21 = Carry(0.0, 0.0);
+    var a22 = Carry(0.0, 0.0);
+    var a23 = Carry(0.0, 0.0);
+    var a24 = Carry(0.0, 0.0);
+    var a25 = Carry(0.0, 0.0);
+    var a26 = Carry(0.0, 0.0);
+    var a27 = Carry(0.0, 0.0);
+    var a28 = Carry(0.0, 0.0);
+    var a29 = Carry(0.0, 0.0);
+    var a30 = Carry(0.0, 0.0);
+    var a31 = Carry(0.0, 0.0);
+    for (var step = params.steps; step > 0u; step--) {
+      let r = (step - 1u) * params.batch + b;
+      // dWᵀ[k][i] += S_in[n,b,k]·dL/d drive[n],  dL/d drive[n] = gI[n+1]
+      let g0 = vec4<f32>(a0.g_i, a1.g_i, a2.g_i, a3.g_i);
+      let g1 = vec4<f32>(a4.g_i, a5.g_i, a6.g_i, a7.g_i);
+      let g2 = vec4<f32>(a8.g_i, a9.g_i, a10.g_i, a11.g_i);
+      let g3 = vec4<f32>(a12.g_i, a13.g_i, a14.g_i, a15.g_i);
+      let g4 = vec4<f32>(a16.g_i, a17.g_i, a18.g_i, a19.g_i);
+      let g5 = vec4<f32>(a20.g_i, a21.g_i, a22.g_i, a23.g_i);
+      let g6 = vec4<f32>(a24.g_i, a25.g_i, a26.g_i, a27.g_i);
+      let g7 = vec4<f32>(a28.g_i, a29.g_i, a30.g_i, a31.g_i);
+      if (WEIGHT_GRAD && (nonzero(g0) || nonzero(g1) || nonzero(g2) || nonzero(g3) || nonzero(g4) || nonzero(g5) || nonzero(g6) || nonzero(g7))) {
+        let count = in_lists[r];
+        let list = rows + r * K;
+        let src = r * K;
+        for (var q = 0u; q < count; q++) {
+          let k = in_lists[list + q];
+          let w = gw + k * P;
+          var x = 1.0;
+          if (!binary) { x = in_spikes[src + k]; }
+          grad_weights_t[w + 0u * LANES] += x * g0.x;
+          grad_weights_t[w + 1u * LANES] += x * g0.y;
+          grad_weights_t[w + 2u * LANES] += x * g0.z;
+          grad_weights_t[w + 3u * LANES] += x * g0.w;
+          grad_weights_t[w + 4u * LANES] += x * g1.x;
+          grad_weights_t[w + 5u * LANES] += x * g1.y;
+          grad_weights_t[w + 6u * LANES] += x * g1.z;
+          grad_weights_t[w + 7u * LANES] += x * g1.w;
+          grad_weights_t[w + 8u * LANES] += x * g2.x;
+          grad_weights_t[w + 9u * LANES] += x * g2.y;
+          grad_weights_t[w + 10u * LANES] += x * g2.z;
+          grad_weights_t[w + 11u * LANES] += x * g2.w;
+          grad_weights_t[w + 12u * LANES] += x * g3.x;
+          grad_weights_t[w + 13u * LANES] += x * g3.y;
+          grad_weights_t[w + 14u * LANES] += x * g3.z;
+          grad_weights_t[w + 15u * LANES] += x * g3.w;
+          grad_weights_t[w + 16u * LANES] += x * g4.x;
+          grad_weights_t[w + 17u * LANES] += x * g4.y;
+          grad_weights_t[w + 18u * LANES] += x * g4.z;
+          grad_weights_t[w + 19u * LANES] += x * g4.w;
+          grad_weights_t[w + 20u * LANES] += x * g5.x;
+          grad_weights_t[w + 21u * LANES] += x * g5.y;
+          grad_weights_t[w + 22u * LANES] += x * g5.z;
+          grad_weights_t[w + 23u * LANES] += x * g5.w;
+          grad_weights_t[w + 24u * LANES] += x * g6.x;
+          grad_weights_t[w + 25u * LANES] += x * g6.y;
+          grad_weights_t[w + 26u * LANES] += x * g6.z;
+          grad_weights_t[w + 27u * LANES] += x * g6.w;
+          grad_weights_t[w + 28u * LANES] += x * g7.x;
+          grad_weights_t[w + 29u * LANES] += x * g7.y;
+          grad_weights_t[w + 30u * LANES] += x * g7.z;
+          grad_weights_t[w + 31u * LANES] += x * g7.w;
+        }
+      }
+      let row = r * N;
+      let u0 = membrane4(row, i0 + 0u * LANES);
+      let u1 = membrane4(row, i0 + 4u * LANES);
+      let u2 = membrane4(row, i0 + 8u * LANES);
+      let u3 = membrane4(row, i0 + 12u * LANES);
+      let u4 = membrane4(row, i0 + 16u * LANES);
+      let u5 = membrane4(row, i0 + 20u * LANES);
+      let u6 = membrane4(row, i0 + 24u * LANES);
+      let u7 = membrane4(row, i0 + 28u * LANES);
+      var s0 = vec4<f32>(0.0);
+      var s1 = vec4<f32>(0.0);
+      var s2 = vec4<f32>(0.0);
+      var s3 = vec4<f32>(0.0);
+      var s4 = vec4<f32>(0.0);
+      var s5 = vec4<f32>(0.0);
+      var s6 = vec4<f32>(0.0);
+      var s7 = vec4<f32>(0.0);
+      if (TOP) {
+        // gS = Σ_o gDo[n,b,o]·Wo[o,i]: one pass over the outputs for the whole tile
+        let go = r * params.outputs;
+        for (var o = 0u; o < params.outputs; o++) {
+          let g = grad_in[go + o];
+          let wo = o * N;
+          s0 += g * out_weights4(wo, i0 + 0u * LANES);
+          s1 += g * out_weights4(wo, i0 + 4u * LANES);
+          s2 += g * out_weights4(wo, i0 + 8u * LANES);
+          s3 += g * out_weights4(wo, i0 + 12u * LANES);
+          s4 += g * out_weights4(wo, i0 + 16u * LANES);
+          s5 += g * out_weights4(wo, i0 + 20u * LANES);
+          s6 += g * out_weights4(wo, i0 + 24u * LANES);
+          s7 += g * out_weights4(wo, i0 + 28u * LANES);
+        }
+        // dWo[o][i] += gDo[n,b,o] where neuron i spiked
+        if (any(u0 > vec4<f32>(params.threshold)) || any(u1 > vec4<f32>(params.threshold)) || any(u2 > vec4<f32>(params.threshold)) || any(u3 > vec4<f32>(params.threshold)) || any(u4 > vec4<f32>(params.threshold)) || any(u5 > vec4<f32>(params.threshold)) || any(u6 > vec4<f32>(params.threshold)) || any(u7 > vec4<f32>(params.threshold))) {
+          for (var t = 0u; t < TILE_N; t++) {
+            let i = i0 + t * LANES;
+            if (i < N && membrane[row + i] > params.threshold) {
+              for (var o = 0u; o < params.outputs; o++) { out_grad[out_slice + o * N + i] += grad_in[go + o]; }
+            }
+          }
+        }
+      } else {
+        s0 = grad_in4(row, i0 + 0u * LANES);
+        s1 = grad_in4(row, i0 + 4u * LANES);
+        s2 = grad_in4(row, i0 + 8u * LANES);
+        s3 = grad_in4(row, i0 + 12u * LANES);
+        s4 = grad_in4(row, i0 + 16u * LANES);
+        s5 = grad_in4(row, i0 + 20u * LANES);
+        s6 = grad_in4(row, i0 + 24u * LANES);
+        s7 = grad_in4(row, i0 + 28u * LANES);
+      }
+      a0 = step_back(row + i0 + 0u * LANES, i0 + 0u * LANES < N, u0.x, s0.x, a0);
+      a1 = step_back(row + i0 + 1u * LANES, i0 + 1u * LANES < N, u0.y, s0.y, a1);
+      a2 = step_back(row + i0 + 2u * LANES, i0 + 2u * LANES < N, u0.z, s0.z, a2);
+      a3 = step_back(row + i0 + 3u * LANES, i0 + 3u * LANES < N, u0.w, s0.w, a3);
+      a4 = step_back(row + i0 + 4u * LANES, i0 + 4u * LANES < N, u1.x, s1.x, a4);
+      a5 = step_back(row + i0 + 5u * LANES, i0 + 5u * LANES < N, u1.y, s1.y, a5);
+      a6 = step_back(row + i0 + 6u * LANES, i0 + 6u * LANES < N, u1.z, s1.z, a6);
+      a7 = step_back(row + i0 + 7u * LANES, i0 + 7u * LANES < N, u1.w, s1.w, a7);
+      a8 = step_back(row + i0 + 8u * LANES, i0 + 8u * LANES < N, u2.x, s2.x, a8);
+      a9 = step_back(row + i0 + 9u * LANES, i0 + 9u * LANES < N, u2.y, s2.y, a9);
+      a10 = step_back(row + i0 + 10u * LANES, i0 + 10u * LANES < N, u2.z, s2.z, a10);
+      a11 = step_back(row + i0 + 11u * LANES, i0 + 11u * LANES < N, u2.w, s2.w, a11);
+      a12 = step_back(row + i0 + 12u * LANES, i0 + 12u * LANES < N, u3.x, s3.x, a12);
+      a13 = step_back(row + i0 + 13u * LANES, i0 + 13u * LANES < N, u3.y, s3.y, a13);
+      a14 = step_back(row + i0 + 14u * LANES, i0 + 14u * LANES < N, u3.z, s3.z, a14);
+      a15 = step_back(row + i0 + 15u * LANES, i0 + 15u * LANES < N, u3.w, s3.w, a15);
+      a16 = step_back(row + i0 + 16u * LANES, i0 + 16u * LANES < N, u4.x, s4.x, a16);
+      a17 = step_back(row + i0 + 17u * LANES, i0 + 17u * LANES < N, u4.y, s4.y, a17);
+      a18 = step_back(row + i0 + 18u * LANES, i0 + 18u * LANES < N, u4.z, s4.z, a18);
+      a19 = step_back(row + i0 + 19u * LANES, i0 + 19u * LANES < N, u4.w, s4.w, a19);
+      a20 = step_back(row + i0 + 20u * LANES, i0 + 20u * LANES < N, u5.x, s5.x, a20);
+      a21 = step_back(row + i0 + 21u * LANES, i0 + 21u * LANES < N, u5.y, s5.y, a21);
+      a22 = step_back(row + i0 + 22u * LANES, i0 + 22u * LANES < N, u5.z, s5.z, a22);
+      a23 = step_back(row + i0 + 23u * LANES, i0 + 23u * LANES < N, u5.w, s5.w, a23);
+      a24 = step_back(row + i0 + 24u * LANES, i0 + 24u * LANES < N, u6.x, s6.x, a24);
+      a25 = step_back(row + i0 + 25u * LANES, i0 + 25u * LANES < N, u6.y, s6.y, a25);
+      a26 = step_back(row + i0 + 26u * LANES, i0 + 26u * LANES < N, u6.z, s6.z, a26);
+      a27 = step_back(row + i0 + 27u * LANES, i0 + 27u * LANES < N, u6.w, s6.w, a27);
+      a28 = step_back(row + i0 + 28u * LANES, i0 + 28u * LANES < N, u7.x, s7.x, a28);
+      a29 = step_back(row + i0 + 29u * LANES, i0 + 29u * LANES < N, u7.y, s7.y, a29);
+      a30 = step_back(row + i0 + 30u * LANES, i0 + 30u * LANES < N, u7.z, s7.z, a30);
+      a31 = step_back(row + i0 + 31u * LANES, i0 + 31u * LANES < N, u7.w, s7.w, a31);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+// Fused event-driven forward scan of a feed-forward LIF layer (DESIGN.md; Neftci
+// et al. 2019, eqs. 4–5): the input propagation drive = W·S_in and the LIF time
+// scan in one dispatch, states in registers for all T steps:
+//   S[n] = Θ(U[n] − ϑ)
+//   I[n+1] = α·I[n] + Σ_{k active in row (n, b)} S_in[n,b,k]·W[i,k]
+//   U[n+1] = β·U[n] + I[n] − ϑ·S[n]          (RESET_ZERO: β·U[n]·(1 − S[n]) + I[n])
+// The sum runs over the row's event list (linear/mask-lists), so its cost follows the
+// number of active inputs. Stores U[n], S[n] ([T][B][N]) and sets the spike bits of
+// S in the lane-strided mask layout of linear/spike-mask (atomicOr: the order of the
+// writes does not matter, the result is deterministic).
+// Bindings: 0 params, 1 in_spikes S_in [T·B][K], 2 in_lists (counts [T·B], then
+// index [T·B][K], flag: nonzero when some input value is neither 0 nor 1), 3 weights_t
+// Wᵀ [K][P] (P = N padded to a multiple of 512), 4 membrane (write), 5 spikes (write),
+// 6 spike_mask [T·B·W] (atomicOr; zeroed before the dispatch).
+// Threads: x: 32 neurons i0 + 4·t (t < 32) with i0 = 512·wx + 128·⌊l/4⌋ + l mod 4 for
+// local index l (a workgroup of 16 covers 512 neurons; the 4 neighbouring
+// invocations that a CPU adapter runs as one vector read 4 neighbouring neurons),
+// y (+ z): sample b. The 32 neurons share each event's index (and
+// value) loads: on a CPU adapter the per-event cost of walking the list is much
+// larger than one weight load, so the tile is wide. Neighbouring threads share b,
+// so they walk the same event list and read neighbouring weights. With binary
+// inputs (flag 0) the value load is skipped.
+override RESET_ZERO: bool = false;
+const WGX: u32 = 16u;
+const LANES: u32 = 4u;   // SIMD width of a CPU adapter: neighbouring invocations run as one vector
+
+struct Params {
+  steps: u32,
+  batch: u32,
+  neurons: u32,
+  inputs: u32,
+  words: u32,   // mask words per row of S: 32·⌈N / 1024⌉
+  padded: u32,  // P: columns of a Wᵀ row, N rounded up to a multiple of 512
+  alpha: f32,
+  beta: f32,
+  threshold: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> in_spikes: array<f32>;
+@group(0) @binding(2) var<storage, read> in_lists: array<u32>;
+@group(0) @binding(3) var<storage, read> weights_t: array<f32>;
+@group(0) @binding(4) var<storage, read_write> membrane: array<f32>;
+@group(0) @binding(5) var<storage, read_write> spikes: array<f32>;
+@group(0) @binding(6) var<storage, read_write> spike_mask: array<atomic<u32>>;
+
+// One neuron's step: store U[n] and S[n], set its mask bit, return U[n+1].
+fn step_out(r: u32, i: u32, u: f32, syn: f32) -> f32 {
+  if (i >= params.neurons) { return 0.0; }
+  let at = r * params.neurons + i;
+  let fired = u > params.threshold;
+  let s = select(0.0, 1.0, fired);
+  membrane[at] = u;
+  spikes[at] = s;
+  if (fired) { atomicOr(&spike_mask[r * params.words + (i / 1024u) * 32u + i % 32u], 1u << ((i / 32u) % 32u)); }
+  if (RESET_ZERO) { return params.beta * u * (1.0 - s) + syn; }
+  return params.beta * u + syn - params.threshold * s;
+}
+
+fn load4(w: u32) -> vec4<f32> {
+  return vec4<f32>(weights_t[w], weights_t[w + LANES], weights_t[w + 2u * LANES], weights_t[w + 3u * LANES]);
+}
+
+@compute @workgroup_size(WGX)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let b = wid.y + wid.z * groups.y;
+  let N = params.neurons;
+  let K = params.inputs;
+  let i0 = wid.x * 512u + (lid.x / 4u) * (4u * 32u) + lid.x % 4u;
+  if (b >= params.batch || i0 >= N) { return; }
+  let rows = params.steps * params.batch;
+  let binary = in_lists[rows + rows * K] == 0u;
+  var syn0 = vec4<f32>(0.0);
+  var u0 = vec4<f32>(0.0);
+  var syn1 = vec4<f32>(0.0);
+  var u1 = vec4<f32>(0.0);
+  var syn2 = vec4<f32>(0.0);
+  var u2 = vec4<f32>(0.0);
+  var syn3 = vec4<f32>(0.0);
+  var u3 = vec4<f32>(0.0);
+  var syn4 = vec4<f32>(0.0);
+  var u4 = vec4<f32>(0.0);
+  var syn5 = vec4<f32>(0.0);
+  var u5 = vec4<f32>(0.0);
+  var syn6 = vec4<f32>(0.0);
+  var u6 = vec4<f32>(0.0);
+  var syn7 = vec4<f32>(0.0);
+  var u7 = vec4<f32>(0.0);
+  for (var n = 0u; n < params.steps; n++) {
+    let r = n * params.batch + b;
+    u0 = vec4<f32>(step_out(r, i0 + 0u * LANES, u0.x, syn0.x), step_out(r, i0 + 1u * LANES, u0.y, syn0.y), step_out(r, i0 + 2u * LANES, u0.z, syn0.z), step_out(r, i0 + 3u * LANES, u0.w, syn0.w));
+    u1 = vec4<f32>(step_out(r, i0 + 4u * LANES, u1.x, syn1.x), step_out(r, i0 + 5u * LANES, u1.y, syn1.y), step_out(r, i0 + 6u * LANES, u1.z, syn1.z), step_out(r, i0 + 7u * LANES, u1.w, syn1.w));
+    u2 = vec4<f32>(step_out(r, i0 + 8u * LANES, u2.x, syn2.x), step_out(r, i0 + 9u * LANES, u2.y, syn2.y), step_out(r, i0 + 10u * LANES, u2.z, syn2.z), step_out(r, i0 + 11u * LANES, u2.w, syn2.w));
+    u3 = vec4<f32>(step_out(r, i0 + 12u * LANES, u3.x, syn3.x), step_out(r, i0 + 13u * LANES, u3.y, syn3.y), step_out(r, i0 + 14u * LANES, u3.z, syn3.z), step_out(r, i0 + 15u * LANES, u3.w, syn3.w));
+    u4 = vec4<f32>(step_out(r, i0 + 16u * LANES, u4.x, syn4.x), step_out(r, i0 + 17u * LANES, u4.y, syn4.y), step_out(r, i0 + 18u * LANES, u4.z, syn4.z), step_out(r, i0 + 19u * LANES, u4.w, syn4.w));
+    u5 = vec4<f32>(step_out(r, i0 + 20u * LANES, u5.x, syn5.x), step_out(r, i0 + 21u * LANES, u5.y, syn5.y), step_out(r, i0 + 22u * LANES, u5.z, syn5.z), step_out(r, i0 + 23u * LANES, u5.w, syn5.w));
+    u6 = vec4<f32>(step_out(r, i0 + 24u * LANES, u6.x, syn6.x), step_out(r, i0 + 25u * LANES, u6.y, syn6.y), step_out(r, i0 + 26u * LANES, u6.z, syn6.z), step_out(r, i0 + 27u * LANES, u6.w, syn6.w));
+    u7 = vec4<f32>(step_out(r, i0 + 28u * LANES, u7.x, syn7.x), step_out(r, i0 + 29u * LANES, u7.y, syn7.y), step_out(r, i0 + 30u * LANES, u7.z, syn7.z), step_out(r, i0 + 31u * LANES, u7.w, syn7.w));
+    var d0 = vec4<f32>(0.0);
+    var d1 = vec4<f32>(0.0);
+    var d2 = vec4<f32>(0.0);
+    var d3 = vec4<f32>(0.0);
+    var d4 = vec4<f32>(0.0);
+    var d5 = vec4<f32>(0.0);
+    var d6 = vec4<f32>(0.0);
+    var d7 = vec4<f32>(0.0);
+    let count = in_lists[r];
+    let list = rows + r * K;
+    if (binary) {
+      for (var q = 0u; q < count; q++) {
+        let w = in_lists[list + q] * params.padded + i0;
+        d0 += load4(w + 0u * LANES);
+        d1 += load4(w + 4u * LANES);
+        d2 += load4(w + 8u * LANES);
+        d3 += load4(w + 12u * LANES);
+        d4 += load4(w + 16u * LANES);
+        d5 += load4(w + 20u * LANES);
+        d6 += load4(w + 24u * LANES);
+        d7 += load4(w + 28u * LANES);
+      }
+    } else {
+      let src = r * K;
+      for (var q = 0u; q < count; q++) {
+        let k = in_lists[list + q];
+        let x = in_spikes[src + k];
+        let w = k * params.padded + i0;
+        d0 += x * load4(w + 0u * LANES);
+        d1 += x * load4(w + 4u * LANES);
+        d2 += x * load4(w + 8u * LANES);
+        d3 += x * load4(w + 12u * LANES);
+        d4 += x * load4(w + 16u * LANES);
+        d5 += x * load4(w + 20u * LANES);
+        d6 += x * load4(w + 24u * LANES);
+        d7 += x * load4(w + 28u * LANES);
+      }
+    }
+    syn0 = params.alpha * syn0 + d0;
+    syn1 = params.alpha * syn1 + d1;
+    syn2 = params.alpha * syn2 + d2;
+    syn3 = params.alpha * syn3 + d3;
+    syn4 = params.alpha * syn4 + d4;
+    syn5 = params.alpha * syn5 + d5;
+    syn6 = params.alpha * syn6 + d6;
+    syn7 = params.alpha * syn7 + d7;
+  }
+}
