@@ -13,6 +13,7 @@ import { latencyImages, yinYangEvents, type EventDataset } from '../train/event-
 import { EVENT_METHODS, runEventComparison, type EventMethodName } from '../compare/event-runner.js';
 import { headline, fmt, fmtBytes } from '../compare/report.js';
 import { renderPngs, writeReport } from '../compare/files.js';
+import { hiddenSizes, int, list, num, pair } from './args.js';
 
 export interface EventPreset {
   /** 'yin-yang', or a data set name `loadDataset` knows (latency-coded) */
@@ -64,29 +65,6 @@ export const COMPARE_EVENT_HELP = `compare on spike-time data: surrogate BPTT (d
   --convergence-dts <list> --convergence-samples <n>  [2Δt0 … Δt0/16; 4]
 `;
 
-function num(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new Error(`--${name} expects a number, got '${v}'`);
-  return x;
-}
-
-function list(v: string | undefined, name: string): number[] | undefined {
-  return v?.split(',').map((s) => num(s, name)!);
-}
-
-function pair(v: string | undefined, name: string): [number, number] | undefined {
-  if (v === undefined) return undefined;
-  const p = v.split(',').map(Number);
-  if (p.length !== 2 || !p.every(Number.isFinite) || p[1] < 0) throw new Error(`--${name} expects mean,std (std ≥ 0), got '${v}'`);
-  return [p[0], p[1]];
-}
-
-function int(x: number | undefined, name: string, min = 1): number | undefined {
-  if (x !== undefined && !(Number.isInteger(x) && x >= min)) throw new Error(`--${name} expects an integer ≥ ${min}, got ${x}`);
-  return x;
-}
-
 /** Spike-time train / test sets of a preset's data (the first `trainLimit` / `testLimit` samples). */
 export async function loadEventSplits(p: EventPreset, seed: number): Promise<{ train: EventDataset; test: EventDataset; encoding: Record<string, number | string> }> {
   if (p.data === 'yin-yang') {
@@ -136,11 +114,7 @@ export async function cmdCompareEvent(argv: string[]): Promise<void> {
   if (optName !== 'adam' && optName !== 'sgd') throw new Error(`--optimizer must be adam or sgd, got '${optName}'`);
   const config: EventTrainConfig = {
     ...base,
-    hidden: v.hidden ? v.hidden.split(',').map((s) => {
-      const n = Number(s);
-      if (!(Number.isInteger(n) && n > 0)) throw new Error(`--hidden expects positive integers separated by commas, got '${v.hidden}'`);
-      return n;
-    }) : base.hidden,
+    hidden: hiddenSizes(v.hidden) ?? base.hidden,
     tauMemMs: num(v['tau-mem'], 'tau-mem') ?? base.tauMemMs,
     tauSynMs: num(v['tau-syn'], 'tau-syn') ?? base.tauSynMs,
     threshold: num(v.threshold, 'threshold') ?? base.threshold,

@@ -11,6 +11,7 @@ import { runComparison, resolveMethod, type MethodChoice } from '../compare/runn
 import { headline, fmt, fmtBytes } from '../compare/report.js';
 import { renderPngs, writeReport } from '../compare/files.js';
 import { cmdCompareEvent, COMPARE_EVENT_HELP } from './compare-event.js';
+import { hiddenSizes, list, num } from './args.js';
 
 export const COMPARE_HELP = `compare options (default in brackets):
   --methods <list>                      comma separated: bptt, rtrl, eligibility, eligibility:<signal>
@@ -30,17 +31,6 @@ export const COMPARE_HELP = `compare options (default in brackets):
   --convergence-dts <list> --convergence-samples <n>
                                         its Δt values (ms) and probe samples [Δt,Δt/2,Δt/4,Δt/8,Δt/16; 2]
 ${COMPARE_EVENT_HELP}`;
-
-function num(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new Error(`--${name} expects a number, got '${v}'`);
-  return x;
-}
-
-function list(v: string | undefined, name: string): number[] | undefined {
-  return v?.split(',').map((s) => num(s, name)!);
-}
 
 export function parseMethods(v: string): MethodChoice[] {
   return v.split(',').map((s) => {
@@ -87,11 +77,7 @@ export async function cmdCompare(argv: string[]): Promise<void> {
   if (optName !== 'adam' && optName !== 'sgd') throw new Error(`--optimizer must be adam or sgd, got '${optName}'`);
   const config: TrainConfig = {
     ...d,
-    hidden: v.hidden ? v.hidden.split(',').map((s) => {
-      const n = Number(s);
-      if (!(Number.isInteger(n) && n > 0)) throw new Error(`--hidden expects positive integers separated by commas, got '${v.hidden}'`);
-      return n;
-    }) : d.hidden,
+    hidden: hiddenSizes(v.hidden) ?? d.hidden,
     recurrent: v.recurrent ?? d.recurrent,
     steps: num(v.steps, 'steps') ?? d.steps,
     neuron: {

@@ -16,6 +16,7 @@ import { methodByName } from '../methods/by-name.js';
 import { checkBatchAgainstModel, computeGradients, parseBatch } from './grad.js';
 import { cmdCompare, COMPARE_HELP } from './compare.js';
 import { cmdGradEvent, cmdTrainEvent, EVENT_HELP, isEventCheckpoint, peekOption } from './train-event.js';
+import { hiddenSizes, num } from './args.js';
 
 const HELP = `webspike — spiking neural networks on WebGPU
 
@@ -66,13 +67,6 @@ train options (default in brackets):
 ${EVENT_HELP}
 ${COMPARE_HELP}`;
 
-function num(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new Error(`--${name} expects a number, got '${v}'`);
-  return x;
-}
-
 async function withDevice<T>(disableRobustness: boolean, fn: (gpu: WebspikeDevice) => Promise<T>): Promise<T> {
   const gpu = await requestDevice({ disableRobustness });
   try {
@@ -118,11 +112,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
   const wd = num(v['weight-decay'], 'weight-decay');
   const config: TrainConfig = {
     ...base,
-    hidden: v.hidden ? v.hidden.split(',').map((s) => {
-      const n = Number(s);
-      if (!(Number.isInteger(n) && n > 0)) throw new Error(`--hidden expects positive integers separated by commas, got '${v.hidden}'`);
-      return n;
-    }) : base.hidden,
+    hidden: hiddenSizes(v.hidden) ?? base.hidden,
     recurrent: v.recurrent ?? base.recurrent,
     steps: num(v.steps, 'steps') ?? base.steps,
     neuron: {

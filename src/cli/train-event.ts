@@ -18,6 +18,7 @@ import { parameterShapes, weightList } from '../model/network.js';
 import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
 import { BatchFileError, type GradientReport } from './grad.js';
 import { progressBar } from './progress.js';
+import { hiddenSizes, int, num, pair } from './args.js';
 
 export const EVENT_HELP = `train --method eventprop: exact gradients of the continuous-time LIF network (EventProp)
   --data <mnist|fashion-mnist|yin-yang|folder>   [mnist]; images are latency coded
@@ -42,20 +43,6 @@ export const EVENT_HELP = `train --method eventprop: exact gradients of the cont
 grad --method eventprop --model <eventprop checkpoint> --batch <file.json>
   batch file: { "inputs": N, "spikes": [[[time_ms, input], …] per sample], "labels": [...] }
 `;
-
-function num(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new Error(`--${name} expects a number, got '${v}'`);
-  return x;
-}
-
-function pair(v: string | undefined, name: string): [number, number] | undefined {
-  if (v === undefined) return undefined;
-  const p = v.split(',').map(Number);
-  if (p.length !== 2 || !p.every(Number.isFinite) || p[1] < 0) throw new Error(`--${name} expects mean,std (std ≥ 0), got '${v}'`);
-  return [p[0], p[1]];
-}
 
 /** The value of `--name v` or `--name=v` in argv, without parsing the rest. */
 export function peekOption(argv: readonly string[], name: string): string | undefined {
@@ -127,17 +114,9 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
   const lr = num(v.lr, 'lr');
   const optName = v.optimizer ?? base.optimizer.kind;
   if (optName !== 'adam' && optName !== 'sgd') throw new Error(`--optimizer must be adam or sgd, got '${optName}'`);
-  const int = (x: number | undefined, name: string, min = 1) => {
-    if (x !== undefined && !(Number.isInteger(x) && x >= min)) throw new Error(`--${name} expects an integer ≥ ${min}, got ${x}`);
-    return x;
-  };
   const config: EventTrainConfig = {
     ...base,
-    hidden: v.hidden ? v.hidden.split(',').map((s) => {
-      const n = Number(s);
-      if (!(Number.isInteger(n) && n > 0)) throw new Error(`--hidden expects positive integers separated by commas, got '${v.hidden}'`);
-      return n;
-    }) : base.hidden,
+    hidden: hiddenSizes(v.hidden) ?? base.hidden,
     recurrent: v.recurrent ?? base.recurrent,
     output: lossName === 'first-spike' ? 'spiking' : 'readout',
     firstSpike: lossName === 'first-spike'
