@@ -24,6 +24,7 @@ import { EVENTPROP_MNIST_CONFIG, eventSpecFromConfig, gaussianEventWeights, netw
 import { eventPropGradients } from '../src/methods/eventprop-gpu.js';
 import { createNetwork } from '../src/layers/network.js';
 import { bptt } from '../src/methods/bptt.js';
+import { trackAllocations } from '../src/gpu/allocations.js';
 
 const { values: v } = parseArgs({ options: { batch: { type: 'string', default: '16' }, grids: { type: 'string', default: '1,0.25,0.0625' }, hidden: { type: 'string', default: '350' } } });
 const B = Number(v.batch);
@@ -40,41 +41,10 @@ const config = { ...EVENTPROP_MNIST_CONFIG, hidden: [H] };
 const espec = eventSpecFromConfig(config, 784, 10);
 const weights = gaussianEventWeights(networkSpecFromEvent(espec, 1), config.init, 1);
 
-/** Bytes of every buffer created while `fn` runs: total and peak of live buffers. */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; totalBytes: number; peakBytes: number; buffers: number }> {
-  const original = device.createBuffer;
-  let live = 0;
-  let peak = 0;
-  let total = 0;
-  let buffers = 0;
-  device.createBuffer = function (this: GPUDevice, desc: GPUBufferDescriptor) {
-    const b = original.call(this, desc);
-    const size = desc.size;
-    total += size;
-    live += size;
-    buffers++;
-    peak = Math.max(peak, live);
-    const destroy = b.destroy.bind(b);
-    let gone = false;
-    b.destroy = () => {
-      if (!gone) live -= size;
-      gone = true;
-      destroy();
-    };
-    return b;
-  } as typeof device.createBuffer;
-  try {
-    const result = await fn();
-    return { result, totalBytes: total, peakBytes: peak, buffers };
-  } finally {
-    device.createBuffer = original;
-  }
-}
-
 const results: Record<string, unknown>[] = [];
 for (const grid of grids) {
   const gridSteps = Math.round(espec.durationMs / grid);
-  const m = await measure(() => eventPropGradients(device, espec, weights, spikes, labels, { gridStepMs: grid, capacity: 1024, onOverflow: 'grow' }));
+  const m = await trackAllocations(device, () => eventPropGradients(device, espec, weights, spikes, labels, { gridStepMs: grid, capacity: 1024, onOverflow: 'grow' }));
   const hiddenSpikes = m.result.layers[0].reduce((a, s) => a + s.length, 0);
   // BPTT on the discretised network with Δt = grid: what it stores for its backward pass
   const dspec = networkSpecFromEvent(espec, grid);
@@ -85,7 +55,7 @@ for (const grid of grids) {
   net.destroy();
   const entry = {
     gridStepMs: grid, gridSteps, inputSpikes: spikes.reduce((a, s) => a + s.length, 0), hiddenSpikes,
-    loss: m.result.loss, eventPropTotalBytes: m.totalBytes, eventPropPeakBytes: m.peakBytes, eventPropBuffers: m.buffers,
+    loss: m.result.loss, eventPropTotalBytes: m.totalBytes, eventPropPeakBytes: m.peakBytes, eventPropBuffers: m.count,
     bpttStoredBytes: bpttStored,
   };
   results.push(entry);

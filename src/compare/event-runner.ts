@@ -267,36 +267,6 @@ export function eventFiniteDifferences(espec: EventLifSpec, spec: NetworkSpec, w
   return { indices, fd, skipped, referenceVsFd: gradientFidelity(selectEntries(reference, indices), fd) };
 }
 
-/** The buffers `fn` creates: bytes by label (summed over the call) and the most bytes live at once. */
-async function recordBuffers<T>(device: GPUDevice, fn: () => Promise<T>): Promise<{ result: T; buffers: { name: string; bytes: number }[]; peakBytes: number }> {
-  const original = device.createBuffer;
-  const sizes = new Map<string, number>();
-  let live = 0;
-  let peak = 0;
-  device.createBuffer = function (this: GPUDevice, desc: GPUBufferDescriptor) {
-    const b = original.call(this, desc);
-    const name = desc.label || '(unlabelled)';
-    const size = b.size;
-    sizes.set(name, (sizes.get(name) ?? 0) + size);
-    live += size;
-    peak = Math.max(peak, live);
-    const destroy = b.destroy.bind(b);
-    let gone = false;
-    b.destroy = () => {
-      if (!gone) live -= size;
-      gone = true;
-      destroy();
-    };
-    return b;
-  } as typeof device.createBuffer;
-  try {
-    const result = await fn();
-    return { result, buffers: [...sizes].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes), peakBytes: peak };
-  } finally {
-    device.createBuffer = original;
-  }
-}
-
 function writeGradients(device: GPUDevice, net: GpuNetwork, g: Float64Weights): void {
   net.hidden.forEach((layer, l) => device.queue.writeBuffer(layer.w.grad, 0, Float32Array.from(g.hidden[l].w)));
   device.queue.writeBuffer(net.readout.grad, 0, Float32Array.from(g.readout));
@@ -470,7 +440,7 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
       peak = peakBytes;
       timing = await eventTiming(gpu, espec, networkSpecFromEvent(espec, config.gridStepMs), config, initial, data.train, reps);
       const batch = probeSet(data.train, config.batchSize);
-      const rec = await recordBuffers(device, () => eventPropGradients(device, espec, initial, batch.spikes, batch.labels, { gridStepMs: config.gridStepMs, capacity: config.capacity, onOverflow: 'grow' }));
+      const rec = await trackAllocations(device, () => eventPropGradients(device, espec, initial, batch.spikes, batch.labels, { gridStepMs: config.gridStepMs, capacity: config.capacity, onOverflow: 'grow' }));
       stored = rec.buffers;
       storedBytes = rec.peakBytes;
     } else {

@@ -46,6 +46,7 @@
  * same report with `kind: 'event'`.
  */
 import { readF32 } from '../gpu/buffers.js';
+import { trackAllocations } from '../gpu/allocations.js';
 import type { WebspikeDevice } from '../gpu/device.js';
 import { describeDevice } from '../gpu/device.js';
 import { encodeCpu } from '../encode/encoders.js';
@@ -356,41 +357,7 @@ function kernelPhase(label: string): 'encode' | 'forward' | 'backward' | 'optimi
   return /backward|contract|replay|eligibility\/traces/.test(label) ? 'backward' : 'forward';
 }
 
-/** Count the bytes of GPU buffers live at once while `fn` runs (buffers created inside `untracked` excluded). */
-export async function trackAllocations<T>(device: GPUDevice, fn: (untracked: <U>(f: () => Promise<U>) => Promise<U>) => Promise<T>): Promise<{ result: T; peakBytes: number }> {
-  const original = device.createBuffer;
-  let live = 0;
-  let peak = 0;
-  let paused = false;
-  const untracked = async <U>(f: () => Promise<U>): Promise<U> => {
-    paused = true;
-    try {
-      return await f();
-    } finally {
-      paused = false;
-    }
-  };
-  device.createBuffer = function (this: GPUDevice, desc: GPUBufferDescriptor) {
-    const b = original.call(this, desc);
-    if (paused) return b;
-    const size = b.size;
-    live += size;
-    peak = Math.max(peak, live);
-    const destroy = b.destroy.bind(b);
-    let gone = false;
-    b.destroy = () => {
-      if (!gone) live -= size;
-      gone = true;
-      destroy();
-    };
-    return b;
-  } as typeof device.createBuffer;
-  try {
-    return { result: await fn(untracked), peakBytes: peak };
-  } finally {
-    device.createBuffer = original;
-  }
-}
+export { trackAllocations };
 
 export function resolveMethod(c: MethodChoice): GradientMethod {
   const m = methodByName(c.name, { signal: c.signal, updateEvery: c.updateEvery });
