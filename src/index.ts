@@ -11,7 +11,7 @@ export {
 } from './model/network.js';
 export { createNetwork, type GpuNetwork, type GpuParam } from './layers/network.js';
 export { eventLifForward, SpikeCapacityError, type EventLifForwardOptions, type EventLifForwardResult } from './layers/event-lif-forward.js';
-export { eventPropGradients, type EventPropGpuOptions, type EventPropGpuResult, type GpuReadoutMaxima, type FirstSpikeLossOptions } from './methods/eventprop-gpu.js';
+export { eventPropGradients, eventPropEvaluate, type EventPropEvaluation, type EventPropGpuOptions, type EventPropGpuResult, type GpuReadoutMaxima, type FirstSpikeLossOptions } from './methods/eventprop-gpu.js';
 export type { GradientMethod, MethodRun, BatchShape, InputKind, StoredState, OnlineUpdates, InputWindows } from './methods/method.js';
 export { bptt, resolvePropagation, type BpttOptions, type Propagation } from './methods/bptt.js';
 export { rtrl } from './methods/rtrl.js';

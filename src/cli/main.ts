@@ -54,7 +54,8 @@ train options (default in brackets):
   --seed <n>                            data order, Poisson draws, initial weights [1]
   --metrics <file>                      append one JSON object per epoch
   --checkpoint <file>                   save after every epoch
-  --resume <file>                       continue from a checkpoint
+  --resume <file>                       continue from a checkpoint (with --lr: the base learning
+                                        rate from there on; otherwise the checkpoint's)
   --method <bptt|rtrl|eligibility|eventprop>   gradient method [bptt]: surrogate BPTT, exact forward
                                         mode (small networks), factorized eligibility traces, or
                                         EventProp (exact, continuous time; its options below)
@@ -170,6 +171,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
     if (method.name !== 'bptt') log(`method: ${method.description}`);
     await train(gpu, data, { ...config, ...({ data: dataName, trainLimit, testLimit, method: methodChoice } as object) } as TrainConfig, {
       resume,
+      resumeLearningRate: resume ? lr : undefined,
       method,
       checkpointPath: v.checkpoint,
       onProgress: (p) => {

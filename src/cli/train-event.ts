@@ -40,6 +40,8 @@ export const EVENT_HELP = `train --method eventprop: exact gradients of the cont
   --capacity <n>                      spike records per sample and layer to start with [512]
   --min-slope <x>                     clip 1/(I − ϑ) in spike jumps at I − ϑ ≥ x [0: exact]
   --metrics --checkpoint --resume --quiet --disable-robustness   as above
+                                      (with --resume, --lr sets the next epoch's learning
+                                      rate and --lr-decay goes on from there)
 grad --method eventprop --model <eventprop checkpoint> --batch <file.json>
   batch file: { "inputs": N, "spikes": [[[time_ms, input], …] per sample], "labels": [...] }
 `;
@@ -159,6 +161,7 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
     const bar = progressBar();
     await trainEvents(gpu, data, { ...config, ...(dataChoice as object) } as EventTrainConfig, {
       resume,
+      resumeLearningRate: resume ? lr : undefined,
       checkpointPath: v.checkpoint,
       onProgress: (p) => {
         if (!v.quiet) bar.update(`epoch ${p.epoch} batch ${p.batch}/${p.batches}  ${p.samplesPerSecond.toFixed(0)} samples/s  loss ${p.loss.toFixed(4)}  acc ${(100 * p.accuracy).toFixed(2)}%`, p.batch / p.batches, false);

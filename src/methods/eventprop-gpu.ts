@@ -172,6 +172,36 @@ export async function eventPropGradients(
   labels: ArrayLike<number>,
   options: EventPropGpuOptions,
 ): Promise<EventPropGpuResult> {
+  return (await eventPropRun(device, spec, weights, inputSpikes, labels, options, true)) as EventPropGpuResult;
+}
+
+/** What `eventPropEvaluate` returns: the forward pass and the loss, without gradients. */
+export type EventPropEvaluation = Omit<EventPropGpuResult, 'gradients' | 'clipped'>;
+
+/**
+ * Forward pass and loss of a batch on the GPU, as `eventPropGradients` computes
+ * them, without the backward pass (evaluation).
+ */
+export async function eventPropEvaluate(
+  device: GPUDevice,
+  spec: EventLifSpec,
+  weights: WeightsLike,
+  inputSpikes: readonly (readonly InputSpike[])[],
+  labels: ArrayLike<number>,
+  options: EventPropGpuOptions,
+): Promise<EventPropEvaluation> {
+  return eventPropRun(device, spec, weights, inputSpikes, labels, options, false);
+}
+
+async function eventPropRun(
+  device: GPUDevice,
+  spec: EventLifSpec,
+  weights: WeightsLike,
+  inputSpikes: readonly (readonly InputSpike[])[],
+  labels: ArrayLike<number>,
+  options: EventPropGpuOptions,
+  withGradients: boolean,
+): Promise<EventPropGpuResult | EventPropEvaluation> {
   const firstSpike = options.firstSpike;
   if (spec.output === 'spiking' && !firstSpike) throw new RangeError("GPU EventProp: spec.output = 'spiking' needs options.firstSpike (the first-spike loss, eq. 3: tau0Ms, tau1Ms, alpha)");
   if (spec.output === 'readout' && firstSpike) throw new RangeError("GPU EventProp: options.firstSpike needs spec.output = 'spiking' (a readout trains on the max-over-time voltage loss, eq. 4)");
@@ -305,6 +335,11 @@ export async function eventPropGradients(
         });
     }
 
+    if (!withGradients) {
+      let loss = 0;
+      for (const v of losses) loss += v / batch;
+      return { loss, losses, spikes: fwd.spikes, layers: fwd.layers, maxima: maximaOut, firstSpikeTimes, predicted };
+    }
     // backward, top-down: output layer (readout or spiking), then hidden layers L−1 … 0
     const readoutRows = keep(storageBuffer(device, 'grad/eventprop-readout/grad-rows', batch * O * sizes[L] * 4));
     // jumps[l]: per spike of hidden layer l, per neuron of the layer above

@@ -25,7 +25,7 @@
 import type { WebspikeDevice } from '../gpu/device.js';
 import { shuffledOrder, batchIndices } from '../data/batches.js';
 import { createNetwork, type GpuNetwork } from '../layers/network.js';
-import { eventPropGradients, type EventPropGpuResult } from '../methods/eventprop-gpu.js';
+import { eventPropEvaluate, eventPropGradients, type EventPropEvaluation, type EventPropGpuResult } from '../methods/eventprop-gpu.js';
 import type { NetworkSpec, NetworkWeights } from '../model/network.js';
 import { lifParams } from '../neurons/lif.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
@@ -137,6 +137,12 @@ export interface EventTrainOptions {
   signal?: AbortSignal;
   /** evaluation batch size (default 4 × batchSize) */
   evalBatch?: number;
+  /**
+   * With `resume`: the learning rate of the next epoch, replacing the
+   * checkpoint's; an exponential schedule goes on decaying from it
+   * (lr·lrDecay^(epoch − resumed epoch)). Without `resume`, use config.optimizer.
+   */
+  resumeLearningRate?: number;
 }
 
 export interface EventTrainResult {
@@ -215,10 +221,11 @@ function checkEventData(train: EventDataset, test: EventDataset): void {
 const countSpikes = (layers: EventPropGpuResult['layers']) => layers.map((l) => l.reduce((a, s) => a + s.length, 0));
 
 /** One batch through `eventPropGradients` with the network's current weights. */
-async function batchGradients(
+async function batchRun<R extends EventPropEvaluation>(
+  run: typeof eventPropEvaluate | typeof eventPropGradients,
   gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
   indices: ArrayLike<number>, epoch: number | undefined, capacity: { value: number },
-): Promise<EventPropGpuResult> {
+): Promise<R> {
   const spikes: InputSpike[][] = [];
   const labels: number[] = [];
   for (let k = 0; k < indices.length; k++) {
@@ -226,23 +233,33 @@ async function batchGradients(
     labels.push(ds.labels[indices[k]]);
   }
   const weights = await net.readWeights();
-  const res = await eventPropGradients(gpu.device, espec, weights, spikes, labels, {
+  const res = (await run(gpu.device, espec, weights, spikes, labels, {
     gridStepMs: c.gridStepMs, capacity: capacity.value, onOverflow: 'grow', minSlope: c.minSlope,
     ...(c.output === 'spiking' && { firstSpike: c.firstSpike }),
-  });
+  })) as R;
   // keep a capacity that held this batch, so later batches do not rerun layers
   for (const layer of res.layers) for (const s of layer) while (s.length > capacity.value) capacity.value *= 2;
   return res;
 }
 
-/** Loss, accuracy and spikes of a whole split (forward and loss; gradients are discarded). */
+const batchGradients = (
+  gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
+  indices: ArrayLike<number>, epoch: number | undefined, capacity: { value: number },
+) => batchRun<EventPropGpuResult>(eventPropGradients, gpu, net, espec, c, ds, indices, epoch, capacity);
+
+const batchEvaluation = (
+  gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
+  indices: ArrayLike<number>, capacity: { value: number },
+) => batchRun<EventPropEvaluation>(eventPropEvaluate, gpu, net, espec, c, ds, indices, undefined, capacity);
+
+/** Loss, accuracy and spikes of a whole split (forward pass and loss only). */
 export async function evaluateEvents(gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset, batch: number, capacity = { value: c.capacity }): Promise<{ loss: number; accuracy: number; spikesPerSample: number[] }> {
   let loss = 0;
   let correct = 0;
   const spikes = espec.hidden.map(() => 0);
   const order = Uint32Array.from({ length: ds.count }, (_, i) => i);
   for (const idx of batchIndices(order, batch, false)) {
-    const res = await batchGradients(gpu, net, espec, c, ds, idx, undefined, capacity);
+    const res = await batchEvaluation(gpu, net, espec, c, ds, idx, capacity);
     for (let k = 0; k < idx.length; k++) {
       loss += res.losses[k];
       if (res.predicted[k] === ds.labels[idx[k]]) correct++;
@@ -282,12 +299,16 @@ export async function trainEvents(
   let optimizer: GpuOptimizer | undefined;
   const capacity = { value: config.capacity };
   try {
-    optimizer = createOptimizer(net, resume?.optimizer?.spec ?? config.optimizer, { maxGradNorm: config.maxGradNorm });
+    const lrOverride = resume ? options.resumeLearningRate : undefined;
+    if (lrOverride !== undefined && !(lrOverride > 0 && Number.isFinite(lrOverride))) throw new RangeError(`learning rate must be a positive number, got ${lrOverride}`);
+    const optSpec = resume?.optimizer?.spec ?? config.optimizer;
+    const baseLr = lrOverride ?? optSpec.lr;
+    optimizer = createOptimizer(net, { ...optSpec, lr: baseLr }, { maxGradNorm: config.maxGradNorm });
     if (resume?.optimizer) optimizer.importState(resume.optimizer);
     const metrics: EventEpochMetrics[] = (resume?.metrics as unknown as EventEpochMetrics[] | undefined)?.slice() ?? [];
     const startEpoch = Number(resume?.training?.epoch ?? 0);
     const lastEpoch = Math.min(config.epochs, startEpoch + (options.maxEpochs ?? Infinity));
-    const baseLr = (resume?.optimizer?.spec ?? config.optimizer).lr;
+    const decayFrom = lrOverride !== undefined ? startEpoch : Number(resume?.training?.lrDecayFrom ?? 0);
     const progressEvery = options.progressEvery ?? 10;
     let lastCheckpoint = resume?.training?.checkpointPath as string | undefined;
     let stopped = false;
@@ -300,7 +321,7 @@ export async function trainEvents(
       let clipped = 0;
       const spikes = espec.hidden.map(() => 0);
       let lr = baseLr;
-      if (config.schedule === 'exponential') optimizer.setLearningRate((lr = baseLr * config.lrDecay ** epoch));
+      if (config.schedule === 'exponential') optimizer.setLearningRate((lr = baseLr * config.lrDecay ** (epoch - decayFrom)));
       for (let k = 0; k < batches.length; k++) {
         if (options.signal?.aborted) {
           stopped = true;
@@ -348,8 +369,8 @@ export async function trainEvents(
         const opt = await optimizer.exportState();
         const checkpoint: Checkpoint = {
           spec, weights: await net.readWeights(),
-          optimizer: { spec: config.optimizer, updates: opt.status.updates, slots: opt.slots },
-          training: { ...config, method: { name: 'eventprop' }, model: 'continuous', epoch: epoch + 1, checkpointPath: options.checkpointPath },
+          optimizer: { spec: { ...config.optimizer, lr: baseLr }, updates: opt.status.updates, slots: opt.slots },
+          training: { ...config, method: { name: 'eventprop' }, model: 'continuous', epoch: epoch + 1, lrDecayFrom: decayFrom, checkpointPath: options.checkpointPath },
           metrics: metrics as unknown as Record<string, unknown>[],
         };
         await saveCheckpoint(options.checkpointPath, checkpoint);

@@ -91,6 +91,8 @@ export interface TrainOptions {
   inputWindow?: number;
   /** stop after this many epochs of this call (for tests); default all */
   maxEpochs?: number;
+  /** with `resume`: the (base) learning rate from here on, replacing the checkpoint's; the schedule applies to it */
+  resumeLearningRate?: number;
   /**
    * Checked before every step: once aborted, training stops after the step in
    * flight and `train` resolves with the epochs completed so far (`stopped: true`).
@@ -254,7 +256,10 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   const profiler = options.onProfile && device.features.has('timestamp-query') ? createProfiler(device) : undefined;
   try {
     run = method.bind(net, { batch: B, steps: config.steps, inputWindow });
-    optimizer = createOptimizer(net, resume?.optimizer?.spec ?? config.optimizer, { maxGradNorm: config.maxGradNorm });
+    const lrOverride = resume ? options.resumeLearningRate : undefined;
+    if (lrOverride !== undefined && !(lrOverride > 0 && Number.isFinite(lrOverride))) throw new RangeError(`learning rate must be a positive number, got ${lrOverride}`);
+    const optSpec = { ...(resume?.optimizer?.spec ?? config.optimizer), ...(lrOverride !== undefined && { lr: lrOverride }) };
+    optimizer = createOptimizer(net, optSpec, { maxGradNorm: config.maxGradNorm });
     if (resume?.optimizer) optimizer.importState(resume.optimizer);
     const sampleIndex = storageBuffer(device, 'train/sample-index', B * 4);
     owned.push(sampleIndex);
@@ -274,7 +279,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
     const startEpoch = Number(resume?.training?.epoch ?? 0);
     const lastEpoch = Math.min(config.epochs, startEpoch + (options.maxEpochs ?? Infinity));
     const batchesPerEpoch = Math.max(1, Math.floor(data.train.count / B));
-    const baseLr = (resume?.optimizer?.spec ?? config.optimizer).lr;
+    const baseLr = optSpec.lr;
     const progressEvery = options.progressEvery ?? 10;
     let lastCheckpoint: string | undefined = resume ? (resume.training?.checkpointPath as string | undefined) : undefined;
 
@@ -331,7 +336,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
         const opt = await optimizer.exportState();
         const checkpoint: Checkpoint = {
           spec, weights: await net.readWeights(),
-          optimizer: { spec: config.optimizer, updates: opt.status.updates, slots: opt.slots },
+          optimizer: { spec: { ...config.optimizer, lr: baseLr }, updates: opt.status.updates, slots: opt.slots },
           training: { ...config, surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope }, epoch: epoch + 1, ...(options.checkpointPath && { checkpointPath: options.checkpointPath }) },
           metrics: metrics as unknown as Record<string, unknown>[],
         };

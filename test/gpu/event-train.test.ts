@@ -16,7 +16,7 @@ import { loadMnistDigits, takeFirst } from '../../src/data/node.js';
 import { latencyImages, type EventDataset } from '../../src/train/event-data.js';
 import { EVENTPROP_MNIST_CONFIG, eventSpecFromConfig, gaussianEventWeights, networkSpecFromEvent, trainEvents, type EventTrainConfig } from '../../src/train/event-trainer.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
-import { eventPropGradients } from '../../src/methods/eventprop-gpu.js';
+import { eventPropEvaluate, eventPropGradients } from '../../src/methods/eventprop-gpu.js';
 import { eventProp } from '../../src/reference/eventprop.js';
 import { computeEventGradients, parseEventBatch } from '../../src/cli/train-event.js';
 import { sgdOptimizer } from '../../src/optim/optimizer.js';
@@ -67,6 +67,37 @@ describe('EventProp training', () => {
     expect(resumed.metrics.map((m) => m.epoch)).toEqual([1, 2]);
     expect(Array.from(resumed.weights.hidden[0].w)).toEqual(Array.from(whole.weights.hidden[0].w));
     expect(Array.from(resumed.weights.readout)).toEqual(Array.from(whole.weights.readout));
+  });
+
+  gpuTest('--lr on resume sets the next epoch\'s rate, decays from there and carries over to a further resume', async ({ gpu }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'webspike-event-lr-'));
+    const data = await digits(32, 16);
+    const config: EventTrainConfig = { ...small, epochs: 4, lrDecay: 0.5 };
+    const ck = join(dir, 'ck.json');
+    await trainEvents(gpu, data, config, { checkpointPath: ck, maxEpochs: 1 });
+    const first = await trainEvents(gpu, data, config, { resume: await loadCheckpoint(ck), resumeLearningRate: 1e-3, checkpointPath: ck, maxEpochs: 2 });
+    expect(first.metrics.map((m) => m.lr)).toEqual([5e-3, 1e-3, 5e-4]);
+    const second = await trainEvents(gpu, data, config, { resume: await loadCheckpoint(ck) });
+    expect(second.metrics.map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
+    expect(second.metrics[3].lr).toBeCloseTo(2.5e-4, 12);
+  });
+
+  gpuTest('evaluation (forward and loss only) equals the forward and loss of the gradient run', async ({ gpu }) => {
+    const data = await digits(16, 16);
+    const espec = eventSpecFromConfig(small, 784, 10);
+    const w = gaussianEventWeights(networkSpecFromEvent(espec, small.gridStepMs), small.init, 3);
+    const idx = Array.from({ length: 12 }, (_, i) => i);
+    const spikes = idx.map((i) => data.test.spikes(i));
+    const labels = idx.map((i) => data.test.labels[i]);
+    const opts = { gridStepMs: small.gridStepMs, capacity: 64, onOverflow: 'grow' as const };
+    const full = await eventPropGradients(gpu.device, espec, w, spikes, labels, opts);
+    const ev = await eventPropEvaluate(gpu.device, espec, w, spikes, labels, opts);
+    expect('gradients' in ev).toBe(false);
+    expect(ev.loss).toBe(full.loss);
+    expect(Array.from(ev.losses)).toEqual(Array.from(full.losses));
+    expect(Array.from(ev.predicted)).toEqual(Array.from(full.predicted));
+    expect(ev.layers).toEqual(full.layers);
+    expect(ev.layers[0].reduce((n, l) => n + l.length, 0)).toBeGreaterThan(0);
   });
 
   gpuTest('a 784-32-10 network learns latency-coded MNIST digits in 3 epochs', async ({ gpu }) => {

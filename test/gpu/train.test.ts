@@ -7,7 +7,7 @@ import { loadMnistDigits, takeFirst } from '../../src/data/node.js';
 import { DEFAULT_TRAIN_CONFIG, NonFiniteGradientError, train, type TrainConfig } from '../../src/train/trainer.js';
 import { CheckpointError, loadCheckpoint, parseCheckpoint, serializeCheckpoint } from '../../src/train/checkpoint.js';
 import { customSurrogate, fastSigmoid } from '../../src/surrogates.js';
-import { adamOptimizer } from '../../src/optim/optimizer.js';
+import { adamOptimizer, sgdOptimizer } from '../../src/optim/optimizer.js';
 
 afterAll(releaseSharedDevice);
 
@@ -44,6 +44,27 @@ describe('training on real MNIST digits', () => {
     expect(Array.from(resumed.weights.hidden[0].w)).toEqual(Array.from(straight.weights.hidden[0].w));
     expect(Array.from(resumed.weights.readout)).toEqual(Array.from(straight.weights.readout));
     expect(resumed.metrics[1].testAccuracy).toBe(straight.metrics[1].testAccuracy);
+  });
+
+  gpuTest('resumeLearningRate replaces the checkpoint\'s learning rate: one SGD step moves the weights in proportion to it', async ({ gpu }) => {
+    const { train: tr, test } = await loadMnistDigits({ cacheDir });
+    const data = { train: takeFirst(tr, 32), test: takeFirst(test, 32) };
+    const dir = mkdtempSync(join(tmpdir(), 'webspike-lr-'));
+    const config = small({ optimizer: sgdOptimizer({ lr: 0.05 }), maxGradNorm: 0 });
+    const path = join(dir, 'run.json');
+    await train(gpu, data, config, { checkpointPath: path, maxEpochs: 1 });
+    const saved = await loadCheckpoint(path);
+    const w0 = saved.weights.readout;
+    const step = async (lr: number, out: string) => {
+      const r = await train(gpu, data, config, { resume: saved, resumeLearningRate: lr, checkpointPath: join(dir, out) });
+      return Array.from(r.weights.readout, (w, i) => w - w0[i]);
+    };
+    const d1 = await step(0.01, 'a.json');
+    const d2 = await step(0.03, 'b.json');
+    const scale = Math.max(...d1.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    d1.forEach((d, i) => expect(Math.abs(d2[i] - 3 * d)).toBeLessThan(1e-4 * scale + 1e-7));
+    expect((await loadCheckpoint(join(dir, 'b.json'))).optimizer?.spec.lr).toBe(0.03);
   });
 
   gpuTest('a non-finite gradient stops training, names the step, and keeps the last good checkpoint', async ({ gpu }) => {
