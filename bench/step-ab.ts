@@ -7,15 +7,20 @@
  * machine load. Reports per choice the median step and, against the first choice,
  * the median of the per-repetition time ratios.
  *
- *   npx tsx bench/step-ab.ts [--config p:B:H:T] [--propagation fused,event,...] [--reps N]
+ * A choice may carry the fused path's membrane storage: 'fused:f16'. Reports the
+ * bytes each choice stores for its backward pass (MethodRun.stored()).
+ *
+ *   npx tsx bench/step-ab.ts [--config p:B:H:T] [--propagation fused,fused:f16,event,...] [--reps N]
  *                            [--disable-robustness] [--out FILE]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadavg } from 'node:os';
 import { describeDevice, requestDevice } from '../src/gpu/device.js';
+import { trackAllocations } from '../src/gpu/allocations.js';
 import { createNetwork } from '../src/layers/network.js';
 import { bptt, type BpttOptions } from '../src/methods/bptt.js';
+import type { MethodRun } from '../src/methods/method.js';
 import type { NetworkSpec } from '../src/model/network.js';
 import { lifParams } from '../src/neurons/lif.js';
 import { adamOptimizer, createOptimizer } from '../src/optim/optimizer.js';
@@ -28,7 +33,7 @@ const opt = (name: string, def: string) => {
   return i >= 0 ? args[i + 1] : def;
 };
 const [p, B, H, T] = opt('--config', '0.02:256:512:100').split(':').map(Number);
-const choices = opt('--propagation', 'fused,event').split(',') as BpttOptions['propagation'][];
+const choices = opt('--propagation', 'fused,event').split(',');
 const reps = parseInt(opt('--reps', '3'), 10);
 const disableRobustness = args.includes('--disable-robustness');
 const out = opt('--out', 'bench/results/step-ab.json');
@@ -51,14 +56,17 @@ try {
   const x = new Float32Array(T * B * 784);
   for (let i = 0; i < x.length; i++) x[i] = rng() < p ? 1 : 0;
   const labels = Uint32Array.from({ length: B }, () => Math.floor(rng() * 10));
-  const setups = choices.map((propagation) => {
+  const setups: { propagation: string; net: ReturnType<typeof createNetwork>; run: MethodRun; optim: ReturnType<typeof createOptimizer>; allocated: number; times: number[] }[] = [];
+  for (const choice of choices) {
+    const [propagation, storage] = choice.split(':') as [BpttOptions['propagation'], BpttOptions['membraneStorage']];
     const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(p), readoutGain: 0.2 });
-    const run = bptt({ propagation }).bind(net, { batch: B, steps: T });
+    // GPU buffers the method allocates (all of its bind-time buffers; network and optimizer excluded)
+    const { result: run, totalBytes: allocated } = await trackAllocations(device, async () => bptt({ propagation, membraneStorage: storage }).bind(net, { batch: B, steps: T }));
     const optim = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
     device.queue.writeBuffer(run.input, 0, x);
     device.queue.writeBuffer(run.labels, 0, labels);
-    return { propagation, net, run, optim, times: [] as number[] };
-  });
+    setups.push({ propagation: choice, net, run, optim, allocated, times: [] as number[] });
+  }
   const step = async (s: (typeof setups)[number]) => {
     const t0 = performance.now();
     const enc = device.createCommandEncoder();
@@ -79,6 +87,8 @@ try {
     step_ms_median: round(median(s.times)),
     step_ms_all: s.times.map(round),
     ratio_to_first_median: round(median(s.times.map((t, i) => t / base[i]))),
+    stored_bytes: s.run.stored().totalBytes,
+    method_buffer_bytes: s.allocated,
   }));
   const doc = {
     adapter: describeDevice(gpu), date: new Date().toISOString(), robustness: disableRobustness ? 'off' : 'on',

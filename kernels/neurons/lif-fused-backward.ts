@@ -2,6 +2,7 @@ import { shader } from '../../src/shaders.js';
 import type { LifParams } from '../../src/neurons/lif.js';
 import type { Surrogate } from '../../src/surrogates.js';
 import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
+import { halfMembraneWords } from './lif-fused-forward.js';
 
 /** Neurons covered by one workgroup (threads × neurons per thread, fixed in the WGSL). */
 export const NEURONS_PER_WORKGROUP = 512;
@@ -10,7 +11,10 @@ export const NEURONS_PER_WORKGROUP = 512;
 export const paddedNeurons = (neurons: number): number => Math.ceil(neurons / NEURONS_PER_WORKGROUP) * NEURONS_PER_WORKGROUP;
 
 export interface LifFusedBackwardArgs {
+  /** U as neurons/lif-fused-forward stored it (with the same `storage`) */
   membrane: GPUBuffer;
+  /** membrane storage (default 'f32') */
+  storage?: 'f32' | 'f16';
   /** the layer under the readout: dL/d readout drive [T][B][O] with the readout weights and gradient */
   /** readoutGradSlices: dWo per sample chunk [chunks][O][N] (overwritten) */
   top?: { gradReadoutDrive: GPUBuffer; readoutWeights: GPUBuffer; readoutGradSlices: GPUBuffer; outputs: number };
@@ -32,13 +36,14 @@ export interface LifFusedBackwardArgs {
   surrogate: Surrogate;
 }
 
-export function lifFusedBackwardSpec(params: LifParams, surrogate: Surrogate, top: boolean, writeGradDrive: boolean, weightGrad = true): KernelSpec {
+export function lifFusedBackwardSpec(params: LifParams, surrogate: Surrogate, top: boolean, writeGradDrive: boolean, weightGrad = true, storage: 'f32' | 'f16' = 'f32'): KernelSpec {
   return {
     name: `neurons/lif-fused-backward(${surrogate.name})`,
     code: surrogate.wgsl + shader('neurons/lif-fused-backward'),
     bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
     constants: {
       TOP: top, RESET_ZERO: params.reset === 'zero', DETACH_RESET: params.detachReset, WRITE_GRAD_DRIVE: writeGradDrive, WEIGHT_GRAD: weightGrad,
+      HALF: storage === 'f16',
     },
   };
 }
@@ -47,9 +52,10 @@ export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Di
   if (!(Number.isInteger(a.chunks) && a.chunks >= 1 && a.chunks <= 65535)) throw new RangeError(`lifFusedBackward: chunks must be an integer in [1, 65535], got ${a.chunks}`);
   if (!a.top === !a.gradSpikes) throw new Error('lifFusedBackward: give exactly one of top and gradSpikes');
   if (!a.gradWeightsT && !a.gradDrive) throw new Error('lifFusedBackward: without gradWeightsT the gradient must go to gradDrive');
-  const spec = lifFusedBackwardSpec(a.params, a.surrogate, !!a.top, !!a.gradDrive, !!a.gradWeightsT);
+  const spec = lifFusedBackwardSpec(a.params, a.surrogate, !!a.top, !!a.gradDrive, !!a.gradWeightsT, a.storage);
   const u = uniformBlock(device, spec, {
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, outputs: a.top?.outputs ?? 0, chunks: a.chunks, padded: paddedNeurons(a.neurons),
+    half_words: halfMembraneWords(a.neurons),
     alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold, slope: a.surrogate.slope,
   });
   // bindings the variant does not use take small placeholder buffers of their own

@@ -9,6 +9,36 @@ export const NEURONS_PER_WORKGROUP = 512;
 /** Columns of a Wᵀ row read by the fused forward: N rounded up to a multiple of NEURONS_PER_WORKGROUP (padding is read only for neurons ≥ N). */
 export const paddedInputWeights = (neurons: number): number => Math.ceil(neurons / NEURONS_PER_WORKGROUP) * NEURONS_PER_WORKGROUP;
 
+/** Membrane words per row with f16 storage (pairs of neurons per u32 word; see the WGSL header). */
+export const halfMembraneWords = (neurons: number): number => 64 * Math.ceil(neurons / 128);
+
+/** u32 words the membrane buffer of a [rows][neurons] layer takes with the given storage. */
+export const membraneWords = (rows: number, neurons: number, storage: 'f32' | 'f16'): number =>
+  rows * (storage === 'f16' ? halfMembraneWords(neurons) : neurons);
+
+/** Value of half-precision bits (IEEE binary16). */
+export function halfBitsToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const e = (bits >> 10) & 0x1f;
+  const m = bits & 0x3ff;
+  if (e === 0x1f) return m ? NaN : sign * Infinity;
+  return sign * (e === 0 ? m * 2 ** -24 : (1 + m / 1024) * 2 ** (e - 15));
+}
+
+/** Bits of the largest half ≤ x, for 0 < x (0x7bff, the largest finite half, beyond it). */
+export function halfFloorBits(x: number): number {
+  if (!(x > 0)) throw new RangeError(`halfFloorBits needs x > 0, got ${x}`);
+  if (x >= 65504) return 0x7bff;
+  if (x < 2 ** -14) return Math.floor(x / 2 ** -24); // subnormal
+  const e = Math.min(15, Math.max(-14, Math.floor(Math.log2(x))));
+  const m = Math.floor((x / 2 ** e - 1) * 1024);
+  let bits = ((e + 15) << 10) | Math.max(0, Math.min(1023, m));
+  // guard log2 rounding at powers of two
+  while (halfBitsToNumber(bits) > x) bits--;
+  while (bits < 0x7bff && halfBitsToNumber(bits + 1) <= x) bits++;
+  return bits;
+}
+
 export interface LifFusedForwardArgs {
   /** S_in [T·B][K] (values; zero = inactive) */
   inSpikes: GPUBuffer;
@@ -16,6 +46,7 @@ export interface LifFusedForwardArgs {
   inLists: GPUBuffer;
   /** Wᵀ [K][paddedInputWeights(N)] */
   weightsT: GPUBuffer;
+  /** U [T·B] rows as u32 words: f32 bits, or with `storage` 'f16' packed halves (membraneWords) */
   membrane: GPUBuffer;
   spikes: GPUBuffer;
   /** [T·B][maskWords(N)] u32; cleared by the dispatch's `clear` */
@@ -25,14 +56,16 @@ export interface LifFusedForwardArgs {
   neurons: number;
   inputs: number;
   params: LifParams;
+  /** membrane storage for the backward scan (default 'f32') */
+  storage?: 'f32' | 'f16';
 }
 
-export function lifFusedForwardSpec(params: LifParams): KernelSpec {
+export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32'): KernelSpec {
   return {
     name: 'neurons/lif-fused-forward',
     code: shader('neurons/lif-fused-forward'),
     bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage'],
-    constants: { RESET_ZERO: params.reset === 'zero' },
+    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16' },
   };
 }
 
@@ -43,9 +76,10 @@ function grid(neurons: number, batch: number, max = 65535): [number, number, num
 }
 
 export function lifFusedForward(device: GPUDevice, a: LifFusedForwardArgs): Dispatch & { clear(enc: GPUCommandEncoder): void } {
-  const spec = lifFusedForwardSpec(a.params);
+  const spec = lifFusedForwardSpec(a.params, a.storage);
   const u = uniformBlock(device, spec, {
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, words: maskWords(a.neurons), padded: paddedInputWeights(a.neurons),
+    half_words: halfMembraneWords(a.neurons), threshold_half: halfFloorBits(Math.fround(a.params.threshold)),
     alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold,
   });
   const d = bind(device, pipelineFor(device, spec), {

@@ -8,7 +8,8 @@
 //   dWᵀ[k][i] += S_in[n,b,k]·dL/d drive[n]   over the active inputs k of row (n, b)
 //   TOP: dWo[o][i] += gDo[n,b,o]   where S[n,b,i] = 1
 // S[n] = Θ(U[n] − ϑ) is recomputed from the stored membrane (the same comparison
-// as the forward scan). Sums over (n, b) stay in the thread that owns neuron i
+// as the forward scan; with f16 storage, HALF, the forward rounds U so that the
+// comparison keeps its outcome, see neurons/lif-fused-forward). Sums over (n, b) stay in the thread that owns neuron i
 // and sample chunk c, so dWᵀ and dWo are accumulated in place, without atomics,
 // into per-chunk slices that linear/transpose sums afterwards.
 // Bindings: 0 params, 1 membrane U [T][B][N], 2 grad_in (TOP: gDo [T][B][O]; else
@@ -31,7 +32,8 @@ override TOP: bool = true;
 override RESET_ZERO: bool = false;
 override DETACH_RESET: bool = false;
 override WRITE_GRAD_DRIVE: bool = false;
-override WEIGHT_GRAD: bool = true;   // false: dW is left to linear/event-weight-grad-tiled (from grad_drive)
+override WEIGHT_GRAD: bool = true;
+override HALF: bool = false;           // membrane stored as packed f16 pairs   // false: dW is left to linear/event-weight-grad-tiled (from grad_drive)
 const WG: u32 = 16u;
 const TILE_N: u32 = 32u;
 const LANES: u32 = 4u;   // SIMD width of a CPU adapter: neighbouring invocations run as one vector
@@ -44,6 +46,7 @@ struct Params {
   outputs: u32,
   chunks: u32,   // sample chunks C
   padded: u32,   // P: columns of a dWᵀ row
+  half_words: u32,  // membrane words per row when HALF
   alpha: f32,
   beta: f32,
   threshold: f32,
@@ -51,7 +54,7 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> membrane: array<f32>;
+@group(0) @binding(1) var<storage, read> membrane: array<u32>;
 @group(0) @binding(2) var<storage, read> grad_in: array<f32>;
 @group(0) @binding(3) var<storage, read> out_weights: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out_grad: array<f32>;
@@ -65,11 +68,11 @@ struct Carry {
   g_i: f32,   // dL/dI[n+1]
 }
 
-// One neuron's reverse step n given its U[n] and gS[n] (readout or upper-layer term);
-// returns the carry for step n − 1.
-fn step_back(at: u32, live: bool, u: f32, g_in: f32, c: Carry) -> Carry {
-  if (!live) { return c; }
-  if (WRITE_GRAD_DRIVE) { grad_drive[at] = c.g_i; }
+// One neuron's reverse step n (row r) given its U[n] and gS[n] (readout or
+// upper-layer term); returns the carry for step n − 1.
+fn step_back(r: u32, i: u32, u: f32, g_in: f32, c: Carry) -> Carry {
+  if (i >= params.neurons) { return c; }
+  if (WRITE_GRAD_DRIVE) { grad_drive[r * params.neurons + i] = c.g_i; }
   var g_s = g_in;
   var keep = 1.0;
   if (RESET_ZERO) {
@@ -88,11 +91,17 @@ fn nonzero(g: vec4<f32>) -> bool {
   return any((bitcast<vec4<u32>>(g) & vec4<u32>(0x7fffffffu)) != vec4<u32>(0u));
 }
 
-// 4 values of a [·][N] array at neurons i, i + 4, i + 8, i + 12 of row offset `row` (indices clamped to N − 1).
-fn membrane4(row: u32, i: u32) -> vec4<f32> {
+// U[n] of neurons i, i + 4, i + 8, i + 12 of row r (f32: indices clamped to N − 1;
+// HALF: i = i0 + 16·k of this thread, two packed words).
+fn membrane4(r: u32, i: u32) -> vec4<f32> {
+  if (HALF) {
+    let w = r * params.half_words + 64u * (i / 128u) + 4u * ((i % 128u) / 8u) + i % 4u;
+    return vec4<f32>(unpack2x16float(membrane[w]), unpack2x16float(membrane[w + 4u]));
+  }
+  let row = r * params.neurons;
   let last = params.neurons - 1u;
-  return vec4<f32>(membrane[row + min(i, last)], membrane[row + min(i + LANES, last)],
-                   membrane[row + min(i + 2u * LANES, last)], membrane[row + min(i + 3u * LANES, last)]);
+  return vec4<f32>(bitcast<f32>(membrane[row + min(i, last)]), bitcast<f32>(membrane[row + min(i + LANES, last)]),
+                   bitcast<f32>(membrane[row + min(i + 2u * LANES, last)]), bitcast<f32>(membrane[row + min(i + 3u * LANES, last)]));
 }
 fn out_weights4(row: u32, i: u32) -> vec4<f32> {
   let last = params.neurons - 1u;
@@ -217,14 +226,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         }
       }
       let row = r * N;
-      let u0 = membrane4(row, i0 + 0u * LANES);
-      let u1 = membrane4(row, i0 + 4u * LANES);
-      let u2 = membrane4(row, i0 + 8u * LANES);
-      let u3 = membrane4(row, i0 + 12u * LANES);
-      let u4 = membrane4(row, i0 + 16u * LANES);
-      let u5 = membrane4(row, i0 + 20u * LANES);
-      let u6 = membrane4(row, i0 + 24u * LANES);
-      let u7 = membrane4(row, i0 + 28u * LANES);
+      let u0 = membrane4(r, i0 + 0u * LANES);
+      let u1 = membrane4(r, i0 + 4u * LANES);
+      let u2 = membrane4(r, i0 + 8u * LANES);
+      let u3 = membrane4(r, i0 + 12u * LANES);
+      let u4 = membrane4(r, i0 + 16u * LANES);
+      let u5 = membrane4(r, i0 + 20u * LANES);
+      let u6 = membrane4(r, i0 + 24u * LANES);
+      let u7 = membrane4(r, i0 + 28u * LANES);
       var s0 = vec4<f32>(0.0);
       var s1 = vec4<f32>(0.0);
       var s2 = vec4<f32>(0.0);
@@ -250,9 +259,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         }
         // dWo[o][i] += gDo[n,b,o] where neuron i spiked
         if (any(u0 > vec4<f32>(params.threshold)) || any(u1 > vec4<f32>(params.threshold)) || any(u2 > vec4<f32>(params.threshold)) || any(u3 > vec4<f32>(params.threshold)) || any(u4 > vec4<f32>(params.threshold)) || any(u5 > vec4<f32>(params.threshold)) || any(u6 > vec4<f32>(params.threshold)) || any(u7 > vec4<f32>(params.threshold))) {
+          let fired = array<vec4<bool>, 8>(u0 > vec4<f32>(params.threshold), u1 > vec4<f32>(params.threshold), u2 > vec4<f32>(params.threshold), u3 > vec4<f32>(params.threshold),
+                                           u4 > vec4<f32>(params.threshold), u5 > vec4<f32>(params.threshold), u6 > vec4<f32>(params.threshold), u7 > vec4<f32>(params.threshold));
           for (var t = 0u; t < TILE_N; t++) {
             let i = i0 + t * LANES;
-            if (i < N && membrane[row + i] > params.threshold) {
+            if (i < N && fired[t / 4u][t % 4u]) {
               for (var o = 0u; o < params.outputs; o++) { out_grad[out_slice + o * N + i] += grad_in[go + o]; }
             }
           }
@@ -267,38 +278,38 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         s6 = grad_in4(row, i0 + 24u * LANES);
         s7 = grad_in4(row, i0 + 28u * LANES);
       }
-      a0 = step_back(row + i0 + 0u * LANES, i0 + 0u * LANES < N, u0.x, s0.x, a0);
-      a1 = step_back(row + i0 + 1u * LANES, i0 + 1u * LANES < N, u0.y, s0.y, a1);
-      a2 = step_back(row + i0 + 2u * LANES, i0 + 2u * LANES < N, u0.z, s0.z, a2);
-      a3 = step_back(row + i0 + 3u * LANES, i0 + 3u * LANES < N, u0.w, s0.w, a3);
-      a4 = step_back(row + i0 + 4u * LANES, i0 + 4u * LANES < N, u1.x, s1.x, a4);
-      a5 = step_back(row + i0 + 5u * LANES, i0 + 5u * LANES < N, u1.y, s1.y, a5);
-      a6 = step_back(row + i0 + 6u * LANES, i0 + 6u * LANES < N, u1.z, s1.z, a6);
-      a7 = step_back(row + i0 + 7u * LANES, i0 + 7u * LANES < N, u1.w, s1.w, a7);
-      a8 = step_back(row + i0 + 8u * LANES, i0 + 8u * LANES < N, u2.x, s2.x, a8);
-      a9 = step_back(row + i0 + 9u * LANES, i0 + 9u * LANES < N, u2.y, s2.y, a9);
-      a10 = step_back(row + i0 + 10u * LANES, i0 + 10u * LANES < N, u2.z, s2.z, a10);
-      a11 = step_back(row + i0 + 11u * LANES, i0 + 11u * LANES < N, u2.w, s2.w, a11);
-      a12 = step_back(row + i0 + 12u * LANES, i0 + 12u * LANES < N, u3.x, s3.x, a12);
-      a13 = step_back(row + i0 + 13u * LANES, i0 + 13u * LANES < N, u3.y, s3.y, a13);
-      a14 = step_back(row + i0 + 14u * LANES, i0 + 14u * LANES < N, u3.z, s3.z, a14);
-      a15 = step_back(row + i0 + 15u * LANES, i0 + 15u * LANES < N, u3.w, s3.w, a15);
-      a16 = step_back(row + i0 + 16u * LANES, i0 + 16u * LANES < N, u4.x, s4.x, a16);
-      a17 = step_back(row + i0 + 17u * LANES, i0 + 17u * LANES < N, u4.y, s4.y, a17);
-      a18 = step_back(row + i0 + 18u * LANES, i0 + 18u * LANES < N, u4.z, s4.z, a18);
-      a19 = step_back(row + i0 + 19u * LANES, i0 + 19u * LANES < N, u4.w, s4.w, a19);
-      a20 = step_back(row + i0 + 20u * LANES, i0 + 20u * LANES < N, u5.x, s5.x, a20);
-      a21 = step_back(row + i0 + 21u * LANES, i0 + 21u * LANES < N, u5.y, s5.y, a21);
-      a22 = step_back(row + i0 + 22u * LANES, i0 + 22u * LANES < N, u5.z, s5.z, a22);
-      a23 = step_back(row + i0 + 23u * LANES, i0 + 23u * LANES < N, u5.w, s5.w, a23);
-      a24 = step_back(row + i0 + 24u * LANES, i0 + 24u * LANES < N, u6.x, s6.x, a24);
-      a25 = step_back(row + i0 + 25u * LANES, i0 + 25u * LANES < N, u6.y, s6.y, a25);
-      a26 = step_back(row + i0 + 26u * LANES, i0 + 26u * LANES < N, u6.z, s6.z, a26);
-      a27 = step_back(row + i0 + 27u * LANES, i0 + 27u * LANES < N, u6.w, s6.w, a27);
-      a28 = step_back(row + i0 + 28u * LANES, i0 + 28u * LANES < N, u7.x, s7.x, a28);
-      a29 = step_back(row + i0 + 29u * LANES, i0 + 29u * LANES < N, u7.y, s7.y, a29);
-      a30 = step_back(row + i0 + 30u * LANES, i0 + 30u * LANES < N, u7.z, s7.z, a30);
-      a31 = step_back(row + i0 + 31u * LANES, i0 + 31u * LANES < N, u7.w, s7.w, a31);
+      a0 = step_back(r, i0 + 0u * LANES, u0.x, s0.x, a0);
+      a1 = step_back(r, i0 + 1u * LANES, u0.y, s0.y, a1);
+      a2 = step_back(r, i0 + 2u * LANES, u0.z, s0.z, a2);
+      a3 = step_back(r, i0 + 3u * LANES, u0.w, s0.w, a3);
+      a4 = step_back(r, i0 + 4u * LANES, u1.x, s1.x, a4);
+      a5 = step_back(r, i0 + 5u * LANES, u1.y, s1.y, a5);
+      a6 = step_back(r, i0 + 6u * LANES, u1.z, s1.z, a6);
+      a7 = step_back(r, i0 + 7u * LANES, u1.w, s1.w, a7);
+      a8 = step_back(r, i0 + 8u * LANES, u2.x, s2.x, a8);
+      a9 = step_back(r, i0 + 9u * LANES, u2.y, s2.y, a9);
+      a10 = step_back(r, i0 + 10u * LANES, u2.z, s2.z, a10);
+      a11 = step_back(r, i0 + 11u * LANES, u2.w, s2.w, a11);
+      a12 = step_back(r, i0 + 12u * LANES, u3.x, s3.x, a12);
+      a13 = step_back(r, i0 + 13u * LANES, u3.y, s3.y, a13);
+      a14 = step_back(r, i0 + 14u * LANES, u3.z, s3.z, a14);
+      a15 = step_back(r, i0 + 15u * LANES, u3.w, s3.w, a15);
+      a16 = step_back(r, i0 + 16u * LANES, u4.x, s4.x, a16);
+      a17 = step_back(r, i0 + 17u * LANES, u4.y, s4.y, a17);
+      a18 = step_back(r, i0 + 18u * LANES, u4.z, s4.z, a18);
+      a19 = step_back(r, i0 + 19u * LANES, u4.w, s4.w, a19);
+      a20 = step_back(r, i0 + 20u * LANES, u5.x, s5.x, a20);
+      a21 = step_back(r, i0 + 21u * LANES, u5.y, s5.y, a21);
+      a22 = step_back(r, i0 + 22u * LANES, u5.z, s5.z, a22);
+      a23 = step_back(r, i0 + 23u * LANES, u5.w, s5.w, a23);
+      a24 = step_back(r, i0 + 24u * LANES, u6.x, s6.x, a24);
+      a25 = step_back(r, i0 + 25u * LANES, u6.y, s6.y, a25);
+      a26 = step_back(r, i0 + 26u * LANES, u6.z, s6.z, a26);
+      a27 = step_back(r, i0 + 27u * LANES, u6.w, s6.w, a27);
+      a28 = step_back(r, i0 + 28u * LANES, u7.x, s7.x, a28);
+      a29 = step_back(r, i0 + 29u * LANES, u7.y, s7.y, a29);
+      a30 = step_back(r, i0 + 30u * LANES, u7.z, s7.z, a30);
+      a31 = step_back(r, i0 + 31u * LANES, u7.w, s7.w, a31);
     }
   }
 }

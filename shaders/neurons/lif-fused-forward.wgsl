@@ -10,8 +10,17 @@
 // writes does not matter, the result is deterministic).
 // Bindings: 0 params, 1 in_spikes S_in [T·B][K], 2 in_lists (counts [T·B], then
 // index [T·B][K], flag: nonzero when some input value is neither 0 nor 1), 3 weights_t
-// Wᵀ [K][P] (P = N padded to a multiple of 512), 4 membrane (write), 5 spikes (write),
-// 6 spike_mask [T·B·W] (atomicOr; zeroed before the dispatch).
+// Wᵀ [K][P] (P = N padded to a multiple of 512), 4 membrane (write; u32 words, see
+// below), 5 spikes (write), 6 spike_mask [T·B·W] (atomicOr; zeroed before the dispatch).
+// Membrane storage: f32 (HALF false): word r·N + i holds the bits of U[r, i].
+// f16 (HALF true): U is rounded to half precision and packed two per word
+// (pack2x16float): the pair of neurons i and i + 4 with ⌊(i mod 128)/4⌋ even sits in
+// word r·H + 64·⌊i/128⌋ + 4·⌊(i mod 128)/8⌋ + i mod 4, i in the low half;
+// H = 64·⌈N/128⌉ words per row. The pairs are those of one thread, so each thread
+// writes whole words, and neighbouring threads neighbouring words. Rounding keeps
+// the spike: a half that lands on the other side of ϑ than U moves by one unit in
+// the last place (|error| < 1 ulp instead of ½), so the backward's U > ϑ is the
+// forward's. |U| must stay below 65504 (the largest half).
 // Threads: x: 32 neurons i0 + 4·t (t < 32) with i0 = 512·wx + 128·⌊l/4⌋ + l mod 4 for
 // local index l (a workgroup of 16 covers 512 neurons; the 4 neighbouring
 // invocations that a CPU adapter runs as one vector read 4 neighbouring neurons),
@@ -21,6 +30,7 @@
 // so they walk the same event list and read neighbouring weights. With binary
 // inputs (flag 0) the value load is skipped.
 override RESET_ZERO: bool = false;
+override HALF: bool = false;
 const WGX: u32 = 16u;
 const LANES: u32 = 4u;   // SIMD width of a CPU adapter: neighbouring invocations run as one vector
 
@@ -31,6 +41,8 @@ struct Params {
   inputs: u32,
   words: u32,   // mask words per row of S: 32·⌈N / 1024⌉
   padded: u32,  // P: columns of a Wᵀ row, N rounded up to a multiple of 512
+  half_words: u32,  // H: membrane words per row when HALF
+  threshold_half: u32,  // bits of the largest half ≤ ϑ (HALF)
   alpha: f32,
   beta: f32,
   threshold: f32,
@@ -40,21 +52,35 @@ struct Params {
 @group(0) @binding(1) var<storage, read> in_spikes: array<f32>;
 @group(0) @binding(2) var<storage, read> in_lists: array<u32>;
 @group(0) @binding(3) var<storage, read> weights_t: array<f32>;
-@group(0) @binding(4) var<storage, read_write> membrane: array<f32>;
+@group(0) @binding(4) var<storage, read_write> membrane: array<u32>;
 @group(0) @binding(5) var<storage, read_write> spikes: array<f32>;
 @group(0) @binding(6) var<storage, read_write> spike_mask: array<atomic<u32>>;
 
-// One neuron's step: store U[n] and S[n], set its mask bit, return U[n+1].
+// One neuron's step: store U[n] (f32 storage) and S[n], set its mask bit, return U[n+1].
 fn step_out(r: u32, i: u32, u: f32, syn: f32) -> f32 {
   if (i >= params.neurons) { return 0.0; }
   let at = r * params.neurons + i;
   let fired = u > params.threshold;
   let s = select(0.0, 1.0, fired);
-  membrane[at] = u;
+  if (!HALF) { membrane[at] = bitcast<u32>(u); }
   spikes[at] = s;
   if (fired) { atomicOr(&spike_mask[r * params.words + (i / 1024u) * 32u + i % 32u], 1u << ((i / 32u) % 32u)); }
   if (RESET_ZERO) { return params.beta * u * (1.0 - s) + syn; }
   return params.beta * u + syn - params.threshold * s;
+}
+
+// U rounded to halves (pack2x16float), each kept on U's side of ϑ (ϑ > 0): a
+// positive half h is > ϑ exactly when its bits exceed those of ⌊ϑ⌋_f16, the largest
+// half ≤ ϑ (params.threshold_half), so a crossing rounding moves to that half or
+// the next. Integer selects only (a float compare per lane).
+fn pack_keep(u: vec2<f32>) -> u32 {
+  let w = pack2x16float(u);
+  let h = vec2<u32>(w & 0xffffu, w >> 16u);
+  let a = vec2<u32>(params.threshold_half);
+  let fired = u > vec2<f32>(params.threshold);
+  var k = select(h, a + vec2<u32>(1u), fired & (h <= a));
+  k = select(k, a, !fired & (h > a) & (h < vec2<u32>(0x8000u)));
+  return k.x | (k.y << 16u);
 }
 
 fn load4(w: u32) -> vec4<f32> {
@@ -86,8 +112,29 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var u6 = vec4<f32>(0.0);
   var syn7 = vec4<f32>(0.0);
   var u7 = vec4<f32>(0.0);
+  // f16 storage: this thread's first word of a row (pairs (i0 + 8m, i0 + 8m + 4) at + 4m)
+  let half_base = wid.x * 256u + (lid.x / 4u) * 64u + lid.x % 4u;
   for (var n = 0u; n < params.steps; n++) {
     let r = n * params.batch + b;
+    if (HALF) {
+      let hw = r * params.half_words + half_base;
+      membrane[hw + 0u] = pack_keep(u0.xy);
+      membrane[hw + 4u] = pack_keep(u0.zw);
+      membrane[hw + 8u] = pack_keep(u1.xy);
+      membrane[hw + 12u] = pack_keep(u1.zw);
+      membrane[hw + 16u] = pack_keep(u2.xy);
+      membrane[hw + 20u] = pack_keep(u2.zw);
+      membrane[hw + 24u] = pack_keep(u3.xy);
+      membrane[hw + 28u] = pack_keep(u3.zw);
+      membrane[hw + 32u] = pack_keep(u4.xy);
+      membrane[hw + 36u] = pack_keep(u4.zw);
+      membrane[hw + 40u] = pack_keep(u5.xy);
+      membrane[hw + 44u] = pack_keep(u5.zw);
+      membrane[hw + 48u] = pack_keep(u6.xy);
+      membrane[hw + 52u] = pack_keep(u6.zw);
+      membrane[hw + 56u] = pack_keep(u7.xy);
+      membrane[hw + 60u] = pack_keep(u7.zw);
+    }
     u0 = vec4<f32>(step_out(r, i0 + 0u * LANES, u0.x, syn0.x), step_out(r, i0 + 1u * LANES, u0.y, syn0.y), step_out(r, i0 + 2u * LANES, u0.z, syn0.z), step_out(r, i0 + 3u * LANES, u0.w, syn0.w));
     u1 = vec4<f32>(step_out(r, i0 + 4u * LANES, u1.x, syn1.x), step_out(r, i0 + 5u * LANES, u1.y, syn1.y), step_out(r, i0 + 6u * LANES, u1.z, syn1.z), step_out(r, i0 + 7u * LANES, u1.w, syn1.w));
     u2 = vec4<f32>(step_out(r, i0 + 8u * LANES, u2.x, syn2.x), step_out(r, i0 + 9u * LANES, u2.y, syn2.y), step_out(r, i0 + 10u * LANES, u2.z, syn2.z), step_out(r, i0 + 11u * LANES, u2.w, syn2.w));

@@ -1,6 +1,8 @@
 // Global gradient norm, non-finite detection and clipping factor, on the GPU.
 // Entry `partial`: thread t writes Σ g² over grad[t·CHUNK … (t+1)·CHUNK) to
 // partials[offset + t] (one dispatch per gradient buffer).
+// (On devices with 'subgroups' the entry `partial_subgroups` of
+// optim/grad-norm-subgroups.wgsl replaces it: one partial per workgroup.)
 // Entry `finalize` (one thread): norm = sqrt(Σ partials); a non-finite norm marks
 // the step bad (the optimizers then skip it) and records the first bad call;
 // otherwise scale = max_norm / norm when max_norm > 0 and norm > max_norm, else 1.

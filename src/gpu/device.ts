@@ -6,9 +6,11 @@
  *   looks for SwiftShader's Vulkan ICD (Debian's `chromium` ships one) and
  *   retries with VK_ICD_FILENAMES pointing at it, saying so.
  *
- * Only features the engine uses are requested: 'timestamp-query' (per-kernel
- * profiles, src/gpu/profiler.ts), only where the adapter has it. Whether the
- * adapter has 'subgroups' is reported for kernels that may use them.
+ * Only features the engine uses are requested, each only where the adapter has
+ * it: 'timestamp-query' (per-kernel profiles, src/gpu/profiler.ts) and
+ * 'subgroups' (subgroup reductions, e.g. the optimizer's gradient norm; kernels
+ * check `device.features` and fall back to portable WGSL on devices without it;
+ * `subgroups: false` asks for a device without them).
  */
 export type Runtime = 'node' | 'deno' | 'browser';
 
@@ -23,6 +25,12 @@ export interface DeviceOptions {
   software?: 'auto' | 'force' | 'never';
   /** where notices go (default: console.error) */
   log?: (message: string) => void;
+  /**
+   * Request 'subgroups' where the adapter has it (default true), so that kernels
+   * use subgroup operations; false: a device without the feature, on which every
+   * kernel runs its portable variant.
+   */
+  subgroups?: boolean;
 }
 
 export interface AdapterSummary {
@@ -38,6 +46,7 @@ export interface WebspikeDevice {
   readonly runtime: Runtime;
   readonly adapter: AdapterSummary;
   readonly limits: GPUSupportedLimits;
+  /** features the device got (subgroups: false where the adapter lacks it or `subgroups: false` was asked) */
   readonly features: { timestampQuery: boolean; subgroups: boolean };
   /** resolves when the device is lost; `reason` is 'destroyed' after destroy() */
   readonly lost: Promise<GPUDeviceLostInfo>;
@@ -195,8 +204,9 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
   const summary = summarize(adapter);
   const wanted: GPUFeatureName[] = [];
   const timestampQuery = adapter.features.has('timestamp-query');
-  const subgroups = adapter.features.has('subgroups' as GPUFeatureName);
+  const subgroups = (opts.subgroups ?? true) && adapter.features.has('subgroups');
   if (timestampQuery) wanted.push('timestamp-query');
+  if (subgroups) wanted.push('subgroups');
   const al = adapter.limits;
   const device = await adapter.requestDevice({
     label: 'webspike',
@@ -220,7 +230,7 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
     runtime,
     adapter: summary,
     limits: device.limits,
-    features: { timestampQuery, subgroups },
+    features: { timestampQuery: device.features.has('timestamp-query'), subgroups: device.features.has('subgroups') },
     lost,
     destroy() {
       if (destroyed) return;

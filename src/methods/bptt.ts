@@ -42,7 +42,7 @@ import { eventWeightGradTiled } from '../../kernels/linear/event-weight-grad-til
 import { maskWords, spikeMask } from '../../kernels/linear/spike-mask.js';
 import { maskLists, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
-import { lifFusedForward, paddedInputWeights } from '../../kernels/neurons/lif-fused-forward.js';
+import { lifFusedForward, membraneWords, paddedInputWeights } from '../../kernels/neurons/lif-fused-forward.js';
 import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused-backward.js';
 import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
 import { lifForward } from '../../kernels/neurons/lif-forward.js';
@@ -118,6 +118,19 @@ export interface BpttOptions {
    * linear/event-weight-grad-tiled: loads only, but one more pass). Default 'scan'.
    */
   fusedWeightGrad?: 'scan' | 'lists';
+  /**
+   * 'fused' only: how the membrane U [T][B][N] is kept for the reverse scan.
+   * 'f32' (default) exactly; 'f16' rounded to half precision, two neurons per
+   * 32-bit word (pack2x16float: needs no shader-f16 feature), rounded so that
+   * U > ϑ keeps the forward's outcome (spikes and resets are exactly those of
+   * f32). Halves the largest stored tensor; the surrogate derivative then sees U
+   * to half precision: on the test networks the gradients differ from the float64
+   * reference by 1.6e-4 … 2.6e-3 relative, against ≤ 2.4e-6 with f32 storage
+   * (test/gpu/bptt.test.ts).
+   * With 'f16' the `hidden.<l>.membrane` observables are not available.
+   * Opt-in; |U| must stay below 65504.
+   */
+  membraneStorage?: 'f32' | 'f16';
 }
 
 export type Propagation = 'event' | 'dense';
@@ -180,27 +193,41 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     if (keep) stored.push({ name: label, bytes: floats * 4 });
     return b;
   };
+  /** a 16-byte stand-in for a buffer this configuration never touches */
+  const placeholderBuffer = (label: string) => buf(label, 4);
   const input = buf('bptt/input-spikes', rows * spec.inputs, true);
   const labels = buf('bptt/labels', B);
   const metrics = buf('bptt/metrics', 4);
   const sampleStats = buf('bptt/sample-stats', 2 * B);
   const observables = new Map<string, { buffer: GPUBuffer; shape: readonly number[] }>();
 
+  // ---- spike operands: dense matrices, or event lists built right after the spikes are
+  const mode = resolvePropagation(device, options.propagation, spec);
+  const storage = options.membraneStorage ?? 'f32';
+  if (storage !== 'f32' && storage !== 'f16') throw new RangeError(`membraneStorage must be 'f32' or 'f16', got '${String(storage)}'`);
+  if (storage === 'f16' && mode.forward !== 'fused') throw new RangeError(`membraneStorage 'f16' is implemented for propagation 'fused' only (this network and device resolve to '${mode.forward}')`);
+  const fusedMode = mode.forward === 'fused';
+  const gatherGrad = fusedMode && (options.fusedWeightGrad ?? 'scan') === 'lists';
+  const L = spec.hidden.length;
   const needsSteps = spec.hidden.some((h) => h.recurrent);
   const steps = needsSteps ? stepIndex(device, T, 'bptt') : undefined;
   if (steps) owned.push(steps.buffer);
 
   const layers = spec.hidden.map((h, l) => {
     const N = h.size;
+    // the fused path needs dL/d drive only to pass the gradient down or for 'lists' weight
+    // gradients, and dL/dS only under another hidden layer
+    const needDrive = !fusedMode || l > 0 || !!options.inputGradient || gatherGrad;
+    const needGradSpikes = !fusedMode || l < L - 1;
     const layer = {
       size: N,
-      membrane: buf(`bptt/hidden.${l}/membrane`, rows * N, true),
+      membrane: buf(`bptt/hidden.${l}/membrane`, membraneWords(rows, N, storage), true),
       spikes: buf(`bptt/hidden.${l}/spikes`, rows * N, true),
-      drive: buf(`bptt/hidden.${l}/drive`, rows * N),
-      gradSpikes: buf(`bptt/hidden.${l}/grad-spikes`, rows * N),
+      drive: needDrive ? buf(`bptt/hidden.${l}/drive`, rows * N) : placeholderBuffer(`bptt/hidden.${l}/drive (unused)`),
+      gradSpikes: needGradSpikes ? buf(`bptt/hidden.${l}/grad-spikes`, rows * N) : placeholderBuffer(`bptt/hidden.${l}/grad-spikes (unused)`),
       scratch: h.recurrent ? buf(`bptt/hidden.${l}/scratch`, B * N) : undefined,
     };
-    observables.set(`hidden.${l}.membrane`, { buffer: layer.membrane, shape: [T, B, N] });
+    if (storage === 'f32') observables.set(`hidden.${l}.membrane`, { buffer: layer.membrane, shape: [T, B, N] });
     observables.set(`hidden.${l}.spikes`, { buffer: layer.spikes, shape: [T, B, N] });
     return layer;
   });
@@ -212,8 +239,6 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   observables.set('readout.voltage', { buffer: voltage, shape: [T, B, O] });
   const inputGrad = options.inputGradient ? buf('bptt/input-grad', rows * spec.inputs) : undefined;
 
-  // ---- spike operands: dense matrices, or event lists built right after the spikes are
-  const mode = resolvePropagation(device, options.propagation, spec);
   const forward: Encodable[] = [];
   const backward: Encodable[] = [];
   const ro = { steps: T, batch: B, outputs: O, alpha: p.alpha, beta: p.beta };
@@ -222,7 +247,6 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   if (mode.forward === 'fused') {
     // ---- fused path: input lists from bit masks; per layer one forward and one backward scan
     const chunks = Math.min(B, options.sampleChunks ?? 16);
-    const gatherGrad = (options.fusedWeightGrad ?? 'scan') === 'lists';
     const inMask = buf('bptt/input/spike-mask', rows * maskWords(spec.inputs), true);
     let inLists = buf('bptt/input/row-lists', rowListLength(rows, spec.inputs), true);
     forward.push(spikeMask(device, { spikes: input, mask: inMask, lists: inLists, rows, cols: spec.inputs }));
@@ -239,7 +263,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const mask = buf(`bptt/hidden.${l}/spike-mask`, rows * maskWords(layer.size), true);
       forward.push(transpose(device, { input: net.hidden[l].w.weights, output: weightsT, rows: layer.size, cols: inSize, outStride: paddedInputWeights(layer.size) }));
       forward.push(lifFusedForward(device, {
-        inSpikes, inLists, weightsT, membrane: layer.membrane, spikes: layer.spikes, spikeMask: mask,
+        inSpikes, inLists, weightsT, membrane: layer.membrane, spikes: layer.spikes, spikeMask: mask, storage,
         steps: T, batch: B, neurons: layer.size, inputs: inSize, params: p,
       }));
       const record = { inSpikes, inLists, inSize, gradWeightsT, colLists, mask };
@@ -265,7 +289,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const target = l > 0 ? layers[l - 1].gradSpikes : inputGrad;
       const top = l === layers.length - 1;
       backward.push(lifFusedBackward(device, {
-        membrane: layer.membrane,
+        membrane: layer.membrane, storage,
         top: top ? { gradReadoutDrive: readoutDrive, readoutWeights: net.readout.weights, readoutGradSlices, outputs: O } : undefined,
         gradSpikes: top ? undefined : layer.gradSpikes,
         inSpikes: f.inSpikes, inLists: f.inLists, gradWeightsT: f.gradWeightsT, gradDrive: target || f.colLists ? layer.drive : undefined,

@@ -87,7 +87,7 @@ export const EVENTPROP_MNIST_CONFIG: EventTrainConfig = {
   durationMs: 30,
   gridStepMs: 0.5,
   init: { hidden: [0.078, 0.045], readout: [0.2, 0.37] },
-  batchSize: 32,
+  batchSize: 5,
   epochs: 10,
   optimizer: { kind: 'adam', lr: 5e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
   maxGradNorm: 0,

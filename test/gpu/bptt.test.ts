@@ -13,6 +13,9 @@ import { relativeError as relErr } from '../../src/compare/metrics.js';
 
 afterAll(releaseSharedDevice);
 
+/** worst relative gradient error allowed with f16 membrane storage (measured 1.6e-4 … 2.6e-3 on the f16 cases below) */
+const F16_GRADIENT_TOLERANCE = 5e-3;
+
 interface Case {
   hidden: { size: number; recurrent: boolean }[];
   reset: ResetMode;
@@ -122,5 +125,88 @@ describe('propagation choice', () => {
     expect(resolvePropagation(device, { forward: 'event', weightGrad: 'dense' })).toEqual({ forward: 'event', weightGrad: 'dense' });
     expect(() => resolvePropagation(device, 'sparse' as never)).toThrow(/propagation/);
     expect(() => resolvePropagation(device, { forward: 'dense', weightGrad: 'x' } as never)).toThrow(/per phase/);
+  });
+});
+
+describe("fused path with f16 membrane storage (membraneStorage: 'f16')", () => {
+  const f16Cases: Omit<Case, 'propagation'>[] = [
+    { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max', graded: true },
+    { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: false, surrogate: 'sigmoid-derivative', reduce: 'mean' },
+    { hidden: [{ size: 600, recurrent: false }], reset: 'zero', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max' },
+    { hidden: [{ size: 1100, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'triangle', reduce: 'sum' },
+  ];
+  for (const c of f16Cases) {
+    const name = `${c.hidden.map((h) => h.size).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce}${c.graded ? ' graded input' : ''}: spikes exact, gradients near the reference, membrane bytes halved`;
+    gpuTest(name, async ({ device }) => {
+      const spec: NetworkSpec = {
+        inputs: 29, hidden: c.hidden, outputs: 7,
+        neuron: lifParams({ reset: c.reset, detachReset: c.detachReset }),
+        surrogate: surrogateByName(c.surrogate), readoutReduce: c.reduce,
+      };
+      const T = 13;
+      const B = 5;
+      const weights = randomNetwork(spec, 7, { gain: 3 });
+      const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
+      if (c.graded) input.forEach((x, i) => (input[i] = x * [0.5, 1, 2][i % 3]));
+      const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
+      const net = createNetwork(device, spec, weights);
+      const run = bptt({ propagation: 'fused', membraneStorage: 'f16' }).bind(net, { batch: B, steps: T });
+      const exact = bptt({ propagation: 'fused' }).bind(net, { batch: B, steps: T });
+      expect(run.observables.has('hidden.0.membrane')).toBe(false);
+      const ref = referenceForward(spec, weights, input, T, B, labels);
+      const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
+      expect(ref.layers[0].S.reduce((s, x) => s + x, 0)).toBeGreaterThan(5);
+      const errors: number[] = [];
+      for (const r of [run, exact]) {
+        device.queue.writeBuffer(r.input, 0, Float32Array.from(input));
+        device.queue.writeBuffer(r.labels, 0, labels);
+        const enc = device.createCommandEncoder();
+        r.encodeForward(enc);
+        r.encodeBackward(enc);
+        device.queue.submit([enc.finish()]);
+        for (let l = 0; l < spec.hidden.length; l++) {
+          const S = await readF32(device, r.observables.get(`hidden.${l}.spikes`)!.buffer);
+          expect(Array.from(S)).toEqual(Array.from(ref.layers[l].S));
+        }
+        const g = await net.readGradients();
+        let worst = relErr(g.readout, grads.readout);
+        spec.hidden.forEach((_, l) => (worst = Math.max(worst, relErr(g.hidden[l].w, grads.hidden[l].w))));
+        errors.push(worst);
+      }
+      // f32 storage: 1e-4 as above; f16: U to 2⁻¹¹ relative (one unit in the last place where
+      // rounding keeps a spike) moves the surrogate derivative by about slope·|U|·2⁻¹¹
+      expect(errors[1]).toBeLessThanOrEqual(1e-4);
+      expect(errors[0]).toBeLessThanOrEqual(F16_GRADIENT_TOLERANCE);
+      const bytes = (x: typeof run) => x.stored().buffers.filter((b) => b.name.endsWith('/membrane')).reduce((s, b) => s + b.bytes, 0);
+      const halfWords = (n: number) => 64 * Math.ceil(n / 128);
+      expect(bytes(run)).toBe(spec.hidden.reduce((s, h) => s + T * B * halfWords(h.size) * 4, 0));
+      expect(bytes(exact)).toBe(spec.hidden.reduce((s, h) => s + T * B * h.size * 4, 0));
+      run.destroy();
+      exact.destroy();
+      net.destroy();
+    });
+  }
+
+  gpuTest("f16 storage outside the fused path is refused with the reason", async ({ device }) => {
+    const spec: NetworkSpec = { inputs: 5, hidden: [{ size: 4, recurrent: false }], outputs: 2, neuron: lifParams(), surrogate: surrogateByName('fast-sigmoid'), readoutReduce: 'max' };
+    const net = createNetwork(device, spec, randomNetwork(spec, 1));
+    expect(() => bptt({ propagation: 'event', membraneStorage: 'f16' }).bind(net, { batch: 2, steps: 3 })).toThrow(/fused/);
+    expect(() => bptt({ propagation: 'fused', membraneStorage: 'bf16' as never }).bind(net, { batch: 2, steps: 3 })).toThrow(/membraneStorage/);
+    net.destroy();
+  });
+});
+
+describe('half-precision threshold bits', () => {
+  gpuTest('halfFloorBits gives the largest half ≤ x', async () => {
+    const { halfFloorBits, halfBitsToNumber } = await import('../../kernels/neurons/lif-fused-forward.js');
+    expect(halfFloorBits(1)).toBe(0x3c00);
+    expect(halfBitsToNumber(0x3c00)).toBe(1);
+    expect(halfBitsToNumber(0x7bff)).toBe(65504);
+    expect(halfBitsToNumber(0x0001)).toBe(2 ** -24);
+    for (const x of [1e-7, 3e-5, 6.1e-5, 0.1, 0.3333, 0.5, 0.999, 1.0004, 1.5, 2, 2.0001, 1000.3, 65503, 65504, 1e6].map(Math.fround)) {
+      const b = halfFloorBits(x);
+      expect(halfBitsToNumber(b)).toBeLessThanOrEqual(x);
+      if (b < 0x7bff) expect(halfBitsToNumber(b + 1)).toBeGreaterThan(x);
+    }
   });
 });

@@ -18,4 +18,24 @@ describe('requestDevice', () => {
     }
     expect((await gpu.lost).reason).toBe('destroyed');
   });
+
+  it("requests 'subgroups' where the adapter has it, and not with subgroups: false", async () => {
+    const gpu = await requestDevice({ log: () => {} });
+    const plain = await requestDevice({ subgroups: false, log: () => {} });
+    try {
+      // the same adapter as requestDevice found (it set VK_ICD_FILENAMES where it chose SwiftShader)
+      const dawn = 'webgpu';
+      const { create } = (await import(/* @vite-ignore */ dawn)) as { create: (flags: string[]) => GPU };
+      const adapter = await create([]).requestAdapter();
+      const has = adapter!.features.has('subgroups');
+      expect(gpu.device.features.has('subgroups')).toBe(has);
+      expect(gpu.features.subgroups).toBe(has);
+      expect(plain.device.features.has('subgroups')).toBe(false);
+      expect(plain.features.subgroups).toBe(false);
+      expect(plain.features.timestampQuery).toBe(gpu.features.timestampQuery);
+    } finally {
+      gpu.destroy();
+      plain.destroy();
+    }
+  });
 });
