@@ -149,6 +149,13 @@ export interface Dispatch {
   readonly name: string;
   encode(pass: GPUComputePassEncoder): void;
   destroy(): void;
+  /** the workgroup counts `encode` dispatches (dispatches made by `bind`) */
+  readonly workgroups?: readonly [number, number, number];
+  /**
+   * The same pipeline and bindings with the workgroup counts read from
+   * `buffer` at `offset` (three u32; zeros dispatch nothing). Dispatches made by `bind`.
+   */
+  encodeIndirect?(pass: GPUComputePassEncoder, buffer: GPUBuffer, offset: number): void;
 }
 
 export interface BindOptions {
@@ -172,10 +179,16 @@ export function bind(device: GPUDevice, compiled: CompiledKernel, opts: BindOpti
   const [x, y = 1, z = 1] = opts.workgroups;
   return {
     name: spec.name,
+    workgroups: [x, y, z],
     encode(pass) {
       pass.setPipeline(compiled.pipeline);
       pass.setBindGroup(0, group);
       pass.dispatchWorkgroups(x, y, z);
+    },
+    encodeIndirect(pass, buffer, offset) {
+      pass.setPipeline(compiled.pipeline);
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroupsIndirect(buffer, offset);
     },
     destroy() {
       for (const b of opts.owned ?? []) b.destroy();

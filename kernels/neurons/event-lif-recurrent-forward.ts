@@ -47,7 +47,7 @@ export interface EventLifRecurrentForwardArgs {
 export function eventLifRecurrentForwardSpec(solver: CrossingSolverKind, workgroup: number): KernelSpec {
   return {
     name: 'neurons/event-lif-recurrent-forward',
-    code: shader('common/lif-crossing') + shader('neurons/event-lif-recurrent-forward'),
+    code: shader('common/sample-workgroup') + shader('common/lif-crossing') + shader('neurons/event-lif-recurrent-forward'),
     bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
     constants: { WG: workgroup, SOLVER: SOLVER_CODE[solver] },
   };

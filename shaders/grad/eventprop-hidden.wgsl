@@ -6,89 +6,33 @@
 //  - its incoming spikes k (channel c at t_k), where
 //      dL/dw_nc += −τ_syn·λ_I,n(t_k)                                  (eq. 2)
 //      jump_out[k][n] = w_nc·(λ_V⁺ − λ_I)_n(t_k)   (for the layer below, if any)
+//    (common/eventprop-layer.wgsl, back_to_own_spike)
 //  - its own spikes p at t_p, where λ_V jumps (Table 2, eq. 52a):
 //      λ_V⁻ = λ_V⁺ + [ϑ·λ_V⁺ + Σ_m jump_above[p][m]] / (τ_mem·V̇⁻),  τ_mem·V̇⁻ = I(t_p) − ϑ
 //    jump_above[p][m] = w_mn·(λ_V⁺ − λ_I)_m(t_p) (+ ∂l_p/∂t_p) from the layer above.
 // With min_slope > 0, τ_mem·V̇⁻ below it is raised to min_slope and counted in
 // `clipped` (no longer the exact gradient). At equal times an incoming spike is
 // taken first in reverse time, as in src/reference/eventprop.ts.
-// Bindings: 0 params, 1 weights [neurons][fan_in] (read), 2 in_spikes
-// (SpikeRecord, per sample sorted by time), 3 own_spikes (this layer's
-// SpikeRecords, per sample sorted by time), 4 offsets [2][batch + 1]
-// (in, then own), 5 jump_above [own spikes of all samples][above] (read),
-// 6 grad_rows [batch][neurons][fan_in] (accumulated, zeroed by the host),
+// Bindings (common/eventprop-layer.wgsl): 0 params, 1 weights [neurons][fan_in]
+// (read), 2 in_spikes (SpikeRecord, per sample sorted by time), 3 own_spikes
+// (this layer's SpikeRecords, per sample sorted by time), 4 offsets
+// [2][batch + 1] (in, then own), 5 jump_above [own spikes of all samples][above]
+// (read), 6 grad_rows [batch][neurons][fan_in] (accumulated, zeroed by the host),
 // 7 jump_out [in spikes of all samples][neurons] (write, if write_jumps),
 // 8 clipped (atomic counter).
 // Threads: one per (sample, neuron), idx = sample·neurons + neuron.
 
-struct Params {
-  batch: u32,
-  neurons: u32,
-  fan_in: u32,
-  above: u32,
-  write_jumps: u32,
-  duration: f32,   // ms
-  tau_mem: f32,    // ms
-  tau_syn: f32,    // ms
-  threshold: f32,
-  min_slope: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> weights: array<f32>;
-@group(0) @binding(2) var<storage, read> in_spikes: array<SpikeRecord>;
-@group(0) @binding(3) var<storage, read> own_spikes: array<SpikeRecord>;
-@group(0) @binding(4) var<storage, read> offsets: array<u32>;
 @group(0) @binding(5) var<storage, read> jump_above: array<f32>;
-@group(0) @binding(6) var<storage, read_write> grad_rows: array<f32>;
-@group(0) @binding(7) var<storage, read_write> jump_out: array<f32>;
-@group(0) @binding(8) var<storage, read_write> clipped: atomic<u32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let idx = flat_id(gid, groups);
   if (idx >= params.batch * params.neurons) { return; }
-  let sample = idx / params.neurons;
-  let neuron = idx % params.neurons;
-  let tm = params.tau_mem;
-  let ts = params.tau_syn;
-  let theta = params.threshold;
-  let w_row = neuron * params.fan_in;
-  let g_row = idx * params.fan_in;
-  let in_first = offsets[sample];
-  var q = offsets[sample + 1u];                       // next incoming spike is q − 1
-  let own_base = params.batch + 1u;
-  let own_first = offsets[own_base + sample];
-  var p = offsets[own_base + sample + 1u];            // next own spike is p − 1 (after the search)
-  var adj = Adjoint(0.0, 0.0, params.duration);
-  loop {
-    // the next own spike of this neuron in reverse time
-    while (p > own_first && own_spikes[p - 1u].neuron != neuron) { p--; }
-    let has_own = p > own_first;
-    let has_in = q > in_first;
-    if (!has_own && !has_in) { break; }
-    var take_in = has_in;
-    if (has_own && has_in) { take_in = in_spikes[q - 1u].time >= own_spikes[p - 1u].time; }
-    if (take_in) {
-      q--;
-      let sp = in_spikes[q];
-      adj = adjoint_back(adj, sp.time, tm, ts);
-      grad_rows[g_row + sp.neuron] += -ts * adj.lam_i;
-      if (params.write_jumps != 0u) {
-        jump_out[q * params.neurons + neuron] = weights[w_row + sp.neuron] * (adj.lam_v - adj.lam_i);
-      }
-    } else {
-      p--;
-      let sp = own_spikes[p];
-      adj = adjoint_back(adj, sp.time, tm, ts);
-      var transmitted = 0.0;
-      for (var m = 0u; m < params.above; m++) { transmitted += jump_above[p * params.above + m]; }
-      var slope = sp.current - theta;
-      if (slope < params.min_slope) {
-        slope = params.min_slope;
-        atomicAdd(&clipped, 1u);
-      }
-      adj.lam_v += (theta * adj.lam_v + transmitted) / slope;
-    }
+  start_scan(idx);
+  while (back_to_own_spike()) {
+    let p = scan.events.p;
+    var transmitted = 0.0;
+    for (var m = 0u; m < params.above; m++) { transmitted += jump_above[p * params.above + m]; }
+    scan.adj.lam_v += spike_jump(scan.adj.lam_v, own_spikes[p].current, transmitted);
   }
 }

@@ -13,25 +13,13 @@
 // the layer below sums jump_terms over the readout neurons for the λ_V jump of
 // the spiking neuron i (grad/eventprop-hidden.wgsl).
 // Bindings: 0 params, 1 weights [outputs][fan_in] (read), 2 in_spikes
-// (SpikeRecord, per sample sorted by time, all ≤ T), 3 in_offsets [batch + 1],
-// 4 maxima [batch][outputs] (from neurons/event-readout-max.wgsl), 5 d_max
-// [batch][outputs], 6 grad_rows [batch][outputs][fan_in] (accumulated, zeroed
-// by the host), 7 jump_terms [in spikes of all samples][outputs] (write).
+// (SpikeRecord, per sample sorted by time, all ≤ T), 3 in_offsets [batch + 1]
+// (common/event-readout.wgsl), 4 maxima [batch][outputs] (from
+// neurons/event-readout-max.wgsl), 5 d_max [batch][outputs], 6 grad_rows
+// [batch][outputs][fan_in] (accumulated, zeroed by the host), 7 jump_terms
+// [in spikes of all samples][outputs] (write).
 // Threads: one per (sample, readout neuron), idx = sample·outputs + neuron.
 
-struct Params {
-  batch: u32,
-  outputs: u32,
-  fan_in: u32,
-  duration: f32,   // ms
-  tau_mem: f32,    // ms
-  tau_syn: f32,    // ms
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> weights: array<f32>;
-@group(0) @binding(2) var<storage, read> in_spikes: array<SpikeRecord>;
-@group(0) @binding(3) var<storage, read> in_offsets: array<u32>;
 @group(0) @binding(4) var<storage, read> maxima: array<ReadoutMax>;
 @group(0) @binding(5) var<storage, read> d_max: array<f32>;
 @group(0) @binding(6) var<storage, read_write> grad_rows: array<f32>;
@@ -41,20 +29,17 @@ struct Params {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let idx = flat_id(gid, groups);
   if (idx >= params.batch * params.outputs) { return; }
-  let sample = idx / params.outputs;
-  let neuron = idx % params.outputs;
-  let tm = params.tau_mem;
-  let ts = params.tau_syn;
+  let th = readout_thread(idx);
   let m = maxima[idx];
   let g = d_max[idx];
+  let tm = params.tau_mem;
+  let ts = params.tau_syn;
   let loss_jump = -g / tm;
   var timed = m.kind == 1u || m.kind == 3u;
   var adj = Adjoint(0.0, 0.0, params.duration);
-  let w_row = neuron * params.fan_in;
   let g_row = idx * params.fan_in;
-  let first = in_offsets[sample];
-  var k = in_offsets[sample + 1u];
-  while (k > first) {
+  var k = th.end;
+  while (k > th.first) {
     k--;
     let sp = in_spikes[k];
     // a loss jump at the same time as a spike comes first in reverse time
@@ -64,13 +49,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       timed = false;
     }
     adj = adjoint_back(adj, sp.time, tm, ts);
-    let w = weights[w_row + sp.neuron];
+    let w = weights[th.w_row + sp.neuron];
     grad_rows[g_row + sp.neuron] += -ts * adj.lam_i;
     var term = w * (adj.lam_v - adj.lam_i);
     if (m.kind == 2u && m.spike == i32(k)) {
       term += g * (m.current - m.value) / tm;
       adj.lam_v += loss_jump;
     }
-    jump_terms[k * params.outputs + neuron] = term;
+    jump_terms[k * params.outputs + th.neuron] = term;
   }
 }

@@ -21,50 +21,27 @@
 //   λ_V(t) = λ̂_V·e_m,   λ_I(t) = λ̂_I·e_s + κ·λ̂_V·(e_m − e_s),
 // and a jump δ of λ_V at t (λ_I continuous) adds δ/e_m to λ̂_V and
 // κ·δ·(1/e_m − 1/e_s) to λ̂_I. The anchor moves to an event only when it lies
-// more than min(τ_mem, τ_syn)/2 after it, so the adjoint passes through a
-// chain of rounded exponentials about T/that times rather than once per event.
+// more than min(τ_mem, τ_syn)/2 after it (common/sample-workgroup.wgsl), so the
+// adjoint passes through a chain of rounded exponentials about T/that times
+// rather than once per event. The λ_V jump itself is spike_jump
+// (common/eventprop-layer.wgsl).
 // With min_slope > 0, τ_mem·V̇⁻ below it is raised to min_slope and counted in
 // `clipped` (no longer the exact gradient). At equal times an incoming spike is
 // taken first in reverse time, as in grad/eventprop-hidden.wgsl.
-// Bindings: 0 params, 1 weights: w [neurons][fan_in], then v [neurons][neurons]
-// (v[n][m]: from m to n), 2 in_spikes (SpikeRecord, per sample sorted by time),
-// 3 own_spikes (this layer's SpikeRecords, per sample sorted by time),
-// 4 offsets [2][batch + 1] (in, then own), 5 jump_above [own spikes of all
-// samples][above] (read), 6 grad_rows [batch][neurons·(fan_in + neurons)]: per
-// sample dL/dw [neurons][fan_in], then dL/dv [neurons][neurons] (accumulated,
-// zeroed by the host),
-// 7 jump_out [in spikes of all samples][neurons] (write, if write_jumps),
-// 8 clipped (atomic counter).
-// Threads: one workgroup per sample (workgroup index x + y·groups.x over a 2-D
-// grid); neuron n belongs to local thread n mod WG, at most PER_THREAD neurons
-// per thread; the recurrent sum Σ_n v_nm·(λ_V⁺ − λ_I)_n is a workgroup tree
-// reduction (WG a power of two).
+// Bindings (common/eventprop-layer.wgsl): 0 params, 1 weights: w [neurons][fan_in],
+// then v [neurons][neurons] (v[n][m]: from m to n), 2 in_spikes (SpikeRecord,
+// per sample sorted by time), 3 own_spikes (this layer's SpikeRecords, per
+// sample sorted by time), 4 offsets [2][batch + 1] (in, then own), 5 jump_above
+// [own spikes of all samples][above] (read), 6 grad_rows
+// [batch][neurons·(fan_in + neurons)]: per sample dL/dw [neurons][fan_in], then
+// dL/dv [neurons][neurons] (accumulated, zeroed by the host), 7 jump_out
+// [in spikes of all samples][neurons] (write, if write_jumps), 8 clipped
+// (atomic counter).
+// Threads: one workgroup per sample, neuron n in local thread n mod WG, at most
+// PER_THREAD neurons per thread (common/sample-workgroup.wgsl); the recurrent
+// sum Σ_n v_nm·(λ_V⁺ − λ_I)_n is a workgroup tree reduction (WG a power of two).
 
-override WG: u32 = 64u;
-const PER_THREAD: u32 = 8u;
-
-struct Params {
-  batch: u32,
-  neurons: u32,
-  fan_in: u32,
-  above: u32,
-  write_jumps: u32,
-  duration: f32,   // ms
-  tau_mem: f32,    // ms
-  tau_syn: f32,    // ms
-  threshold: f32,
-  min_slope: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> weights: array<f32>;
-@group(0) @binding(2) var<storage, read> in_spikes: array<SpikeRecord>;
-@group(0) @binding(3) var<storage, read> own_spikes: array<SpikeRecord>;
-@group(0) @binding(4) var<storage, read> offsets: array<u32>;
 @group(0) @binding(5) var<storage, read> jump_above: array<f32>;
-@group(0) @binding(6) var<storage, read_write> grad_rows: array<f32>;
-@group(0) @binding(7) var<storage, read_write> jump_out: array<f32>;
-@group(0) @binding(8) var<storage, read_write> clipped: atomic<u32>;
 
 var<workgroup> partial: array<f32, WG>;
 
@@ -93,41 +70,30 @@ fn rebase_to(lam_v: ptr<function, array<f32, PER_THREAD>>, lam_i: ptr<function, 
 }
 
 @compute @workgroup_size(WG)
-fn main(
-  @builtin(local_invocation_index) lid: u32,
-  @builtin(workgroup_id) wid: vec3<u32>,
-  @builtin(num_workgroups) groups: vec3<u32>,
-) {
-  let sample = wid.x + wid.y * groups.x;
+fn main(@builtin(local_invocation_index) lid: u32, group: SampleGroup) {
+  let sample = sample_of(group);
   if (sample >= params.batch) { return; }
+  var events = event_cursor(sample);
   let neurons = params.neurons;
   let fan_in = params.fan_in;
   let tm = params.tau_mem;
   let ts = params.tau_syn;
-  let theta = params.threshold;
   let kappa = tm / (tm - ts);
-  let rebase = 0.5 * min(tm, ts);
+  let rebase = rebase_interval();
   let v_base = neurons * fan_in;
   let gw_base = sample * neurons * (fan_in + neurons);
   let gv_base = gw_base + neurons * fan_in;
-  let in_first = offsets[sample];
-  var q = offsets[sample + 1u];                        // next incoming spike is q − 1
-  let own_base = params.batch + 1u;
-  let own_first = offsets[own_base + sample];
-  var p = offsets[own_base + sample + 1u];             // next own spike is p − 1
 
   // virtual adjoint (λ̂_V, λ̂_I) at the anchor t_a of this thread's neurons lid + j·WG
   var lam_v: array<f32, PER_THREAD>;
   var lam_i: array<f32, PER_THREAD>;
   var t_a = params.duration;
   loop {
-    let has_in = q > in_first;
-    let has_own = p > own_first;
-    if (!has_in && !has_own) { break; }
-    var take_in = has_in;
-    if (has_in && has_own) { take_in = in_spikes[q - 1u].time >= own_spikes[p - 1u].time; }
+    let next = next_event(events);
+    if (next == NO_EVENT) { break; }
+    let take_in = next == IN_EVENT;
     var t = 0.0;
-    if (take_in) { t = in_spikes[q - 1u].time; } else { t = own_spikes[p - 1u].time; }
+    if (take_in) { t = in_spikes[events.q - 1u].time; } else { t = own_spikes[events.p - 1u].time; }
     if (t_a - t > rebase) {
       rebase_to(&lam_v, &lam_i, t_a - t, lid);
       t_a = t;
@@ -136,7 +102,8 @@ fn main(
     let e_m = exp(-d / tm);
     let e_s = exp(-d / ts);
     if (take_in) {
-      q--;
+      events.q--;
+      let q = events.q;
       let c = in_spikes[q].neuron;
       for (var j = 0u; j < PER_THREAD; j++) {
         let n = lid + j * WG;
@@ -149,7 +116,8 @@ fn main(
         }
       }
     } else {
-      p--;
+      events.p--;
+      let p = events.p;
       let sp = own_spikes[p];
       let m = sp.neuron;
       var part = 0.0;
@@ -170,12 +138,7 @@ fn main(
       if (m % WG == lid) {
         var transmitted = recurrent;
         for (var a = 0u; a < params.above; a++) { transmitted += jump_above[p * params.above + a]; }
-        var slope = sp.current - theta;
-        if (slope < params.min_slope) {
-          slope = params.min_slope;
-          atomicAdd(&clipped, 1u);
-        }
-        let jump = (theta * own_lv + transmitted) / slope;   // Table 2, eq. (52a)
+        let jump = spike_jump(own_lv, sp.current, transmitted);   // Table 2, eq. (52a)
         let j = m / WG;
         lam_v[j] += jump * exp(d / tm);
         lam_i[j] += kappa * jump * (exp(d / tm) - exp(d / ts));

@@ -10,10 +10,11 @@
 // s = t − t0 adds Δ·e^{s/τ_syn} to Î and k·Δ·(e^{s/τ_syn} − e^{s/τ_mem}) to V̂,
 // k = τ_syn/(τ_syn − τ_mem) (V stays continuous); a reset V⁺ = 0 at s sets
 // V̂ = k·Î·(1 − e^{s/τ_mem − s/τ_syn}). The anchor moves to an event only when it
-// is more than `rebase` = min(τ_mem, τ_syn)/2 behind it, so the state passes
-// through a chain of rounded exponentials about T/rebase times instead of once
-// per event (a per-event chain drifts by about 1e-7 relative per event, which
-// matters with hundreds of recurrent spikes per sample).
+// is more than `rebase` = min(τ_mem, τ_syn)/2 behind it (rebase_interval,
+// common/sample-workgroup.wgsl), so the state passes through a chain of rounded
+// exponentials about T/rebase times instead of once per event (a per-event
+// chain drifts by about 1e-7 relative per event, which matters with hundreds of
+// recurrent spikes per sample).
 // The neurons of a sample advance together: the workgroup scans the time grid
 // (steps of grid_step ms up to duration); within a step the input spikes that
 // fall in it are applied in time order at their exact times. On each interval
@@ -32,13 +33,11 @@
 // v [neurons][neurons] (v[n][m]: from m to n; the diagonal is not used),
 // 2 in_spikes (read, per sample sorted by time), 3 in_offsets [batch + 1]
 // (read), 4 out_spikes [batch][capacity] (write), 5 out_counts [batch] (write).
-// Threads: one workgroup per sample (workgroup index x + y·groups.x over a 2-D
-// grid); neuron n belongs to local thread n mod WG, at most PER_THREAD
-// neurons per thread. Workgroup reduction of the earliest crossing by atomicMin
-// on the f32 bits of the (non-negative) time, then on the neuron index.
+// Threads: one workgroup per sample, neuron n in local thread n mod WG, at most
+// PER_THREAD neurons per thread (common/sample-workgroup.wgsl). Workgroup
+// reduction of the earliest crossing by atomicMin on the f32 bits of the
+// (non-negative) time, then on the neuron index.
 
-override WG: u32 = 64u;
-const PER_THREAD: u32 = 8u;
 const NONE: u32 = 0xffffffffu;
 
 struct Params {
@@ -113,18 +112,14 @@ fn rebase_to(v_hat: ptr<function, array<f32, PER_THREAD>>, i_hat: ptr<function, 
 }
 
 @compute @workgroup_size(WG)
-fn main(
-  @builtin(local_invocation_index) lid: u32,
-  @builtin(workgroup_id) wid: vec3<u32>,
-  @builtin(num_workgroups) groups: vec3<u32>,
-) {
-  let sample = wid.x + wid.y * groups.x;
+fn main(@builtin(local_invocation_index) lid: u32, group: SampleGroup) {
+  let sample = sample_of(group);
   if (sample >= params.batch) { return; }
   let neurons = params.neurons;
   let tm = params.tau_mem;
   let ts = params.tau_syn;
   let k_ratio = ts / (ts - tm);
-  let rebase = 0.5 * min(tm, ts);
+  let rebase = rebase_interval();
   let v_base = neurons * params.fan_in;
   let region = sample * params.capacity;
   var next_in = in_offsets[sample];

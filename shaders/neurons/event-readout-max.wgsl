@@ -11,23 +11,10 @@
 // Output per (sample, readout neuron): value, time, I(t_max⁻), kind, and for a
 // kink the global index of the incoming spike record (else −1).
 // Bindings: 0 params, 1 weights [outputs][fan_in] (read), 2 in_spikes
-// (SpikeRecord, per sample sorted by time, all ≤ T), 3 in_offsets [batch + 1],
-// 4 maxima [batch][outputs] (write).
+// (SpikeRecord, per sample sorted by time, all ≤ T), 3 in_offsets [batch + 1]
+// (common/event-readout.wgsl), 4 maxima [batch][outputs] (write).
 // Threads: one per (sample, readout neuron), idx = sample·outputs + neuron.
 
-struct Params {
-  batch: u32,
-  outputs: u32,
-  fan_in: u32,
-  duration: f32,   // ms
-  tau_mem: f32,    // ms
-  tau_syn: f32,    // ms
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> weights: array<f32>;
-@group(0) @binding(2) var<storage, read> in_spikes: array<SpikeRecord>;
-@group(0) @binding(3) var<storage, read> in_offsets: array<u32>;
 @group(0) @binding(4) var<storage, read_write> maxima: array<ReadoutMax>;
 
 var<private> best: ReadoutMax;
@@ -40,18 +27,15 @@ fn consider(value: f32, time: f32, current: f32, kind: u32, spike: i32) {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let idx = flat_id(gid, groups);
   if (idx >= params.batch * params.outputs) { return; }
-  let sample = idx / params.outputs;
-  let neuron = idx % params.outputs;
+  let th = readout_thread(idx);
+  best = ReadoutMax(0.0, 0.0, 0.0, 0u, -1);
   let tm = params.tau_mem;
   let ts = params.tau_syn;
-  best = ReadoutMax(0.0, 0.0, 0.0, 0u, -1);
   var v = 0.0;
   var c = 0.0;
   var t = 0.0;
-  let first = in_offsets[sample];
-  let end = in_offsets[sample + 1u];
-  for (var k = first; k <= end; k++) {
-    let last = k == end;
+  for (var k = th.first; k <= th.end; k++) {
+    let last = k == th.end;
     var until = params.duration;
     if (!last) { until = in_spikes[k].time; }
     // the free segment [t, until]: its interior extremum, then its end state
@@ -76,7 +60,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       consider(v, t, c, 3u, -1);
     } else {
       consider(v, t, c, 2u, i32(k));
-      c += weights[neuron * params.fan_in + in_spikes[k].neuron];
+      c += weights[th.w_row + in_spikes[k].neuron];
     }
   }
   maxima[idx] = best;

@@ -45,7 +45,7 @@ export async function readF32(device: GPUDevice, buffer: GPUBuffer, length?: num
   return new Float32Array(await readRaw(device, buffer, n * 4, offsetElements * 4));
 }
 
-export async function readU32(device: GPUDevice, buffer: GPUBuffer, length?: number): Promise<Uint32Array> {
-  const n = length ?? buffer.size / 4;
-  return new Uint32Array(await readRaw(device, buffer, n * 4));
+export async function readU32(device: GPUDevice, buffer: GPUBuffer, length?: number, offsetElements = 0): Promise<Uint32Array> {
+  const n = length ?? (buffer.size / 4 - offsetElements);
+  return new Uint32Array(await readRaw(device, buffer, n * 4, offsetElements * 4));
 }

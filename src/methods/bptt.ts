@@ -31,7 +31,7 @@
  *             slices, summed and transposed by linear/transpose ('scan'), or writes
  *             dL/d drive for linear/event-weight-grad-tiled over per-input lists ('lists').
  */
-import { storageBuffer } from '../gpu/buffers.js';
+import { readU32, storageBuffer } from '../gpu/buffers.js';
 import { stepIndex, type Dispatch } from '../../kernels/kernel.js';
 import { matmul } from '../../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
@@ -43,6 +43,7 @@ import { maskWords, spikeMask } from '../../kernels/linear/spike-mask.js';
 import { maskLists, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
 import { lifFusedForward, membraneWords, paddedInputWeights } from '../../kernels/neurons/lif-fused-forward.js';
+import { selectPath, type PathSelector } from '../../kernels/linear/select-path.js';
 import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused-backward.js';
 import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
 import { lifForward } from '../../kernels/neurons/lif-forward.js';
@@ -104,7 +105,16 @@ export interface BpttOptions {
    * step at p = 0.02 and 0.2; event 27 / 47 ms; dense forward + event weight
    * gradients 29 / 39 ms).
    */
-  propagation?: Propagation | 'fused' | 'auto' | { forward: Propagation; weightGrad: Propagation };
+  propagation?: Propagation | 'fused' | 'adaptive' | 'auto' | { forward: Propagation; weightGrad: Propagation };
+  /**
+   * 'adaptive': every call measures the activity of each spike matrix on the GPU
+   * (active entries / entries, from the event path's row lists) and runs the event
+   * kernels below this fraction and the dense ones at or above it; the choice is
+   * made on the GPU (linear/select-path, indirect dispatches), so nothing is read
+   * back. Default: `defaultActivityThreshold(device)` (set by
+   * bench/propagation-threshold.ts on the adapter kind; see there).
+   */
+  activityThreshold?: number;
   /**
    * 'fused' backward: the samples are split into this many chunks scanned in
    * parallel, each accumulating its own weight-gradient slice (summed afterwards);
@@ -135,11 +145,31 @@ export interface BpttOptions {
 
 export type Propagation = 'event' | 'dense';
 
+/**
+ * Activity below which 'adaptive' propagation runs the event kernels, by adapter
+ * kind, from `npx tsx bench/propagation-threshold.ts` (alternating event and
+ * dense training steps at rising input activity; JSON in bench/results/). On
+ * SwiftShader (784-128-10, T = 25, B = 32, bench/results/propagation-threshold.json)
+ * dense/event step time was 4.0, 3.8, 2.2, 1.4, 0.97, 0.66 at p = 0.02, 0.05,
+ * 0.1, 0.2, 0.4, 0.6 (crossover 0.4); at 784-512-10, B = 256
+ * (propagation-threshold-256-512.json) 3.7, 0.90, 1.08, 0.86 at p = 0.05, 0.2,
+ * 0.4, 0.6 (crossover near 0.2, noisy): 0.3 lies between. On the H200 dense was as fast or faster at
+ * every activity measured (bench/results/train-step-h200*.json), hence 0 (always
+ * dense). The crossover depends on the layer sizes; pass `activityThreshold` to
+ * set one measured for your network.
+ */
+export const SOFTWARE_ACTIVITY_THRESHOLD = 0.3;
+export const HARDWARE_ACTIVITY_THRESHOLD = 0;
+export function defaultActivityThreshold(device: GPUDevice): number {
+  return isSoftwareDevice(device) === false ? HARDWARE_ACTIVITY_THRESHOLD : SOFTWARE_ACTIVITY_THRESHOLD;
+}
+
 /** What `options.propagation` selects on `device` (for `spec`: 'fused' needs feed-forward hidden layers). */
 export function resolvePropagation(
   device: GPUDevice, choice: BpttOptions['propagation'], spec?: Pick<NetworkSpec, 'hidden'>,
-): { forward: Propagation | 'fused'; weightGrad: Propagation | 'fused' } {
+): { forward: Propagation | 'fused' | 'adaptive'; weightGrad: Propagation | 'fused' | 'adaptive' } {
   const feedForward = !spec || spec.hidden.every((h) => !h.recurrent);
+  if (choice === 'adaptive') return { forward: 'adaptive', weightGrad: 'adaptive' };
   if (choice === 'fused') {
     if (!feedForward) throw new RangeError("propagation 'fused' needs feed-forward hidden layers (a recurrent layer takes 'event' or 'dense')");
     return { forward: 'fused', weightGrad: 'fused' };
@@ -151,7 +181,7 @@ export function resolvePropagation(
     }
     return { forward: choice.forward, weightGrad: choice.weightGrad };
   }
-  if (choice !== undefined && choice !== 'auto') throw new RangeError(`propagation must be 'auto', 'fused', 'event', 'dense' or { forward, weightGrad }, got '${String(choice)}'`);
+  if (choice !== undefined && choice !== 'auto') throw new RangeError(`propagation must be 'auto', 'fused', 'adaptive', 'event', 'dense' or { forward, weightGrad }, got '${String(choice)}'`);
   // unknown adapters (a device not made by requestDevice, no adapterInfo) take the software choice
   if (isSoftwareDevice(device) === false) return { forward: 'dense', weightGrad: 'dense' };
   // Deno's wgpu on SwiftShader does not finish the fused scans in reasonable time (a 784-64-10, T = 25,
@@ -179,7 +209,23 @@ function checkShape(shape: BatchShape): void {
   }
 }
 
-function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, options: BpttOptions): MethodRun & { inputGrad?: GPUBuffer } {
+/** What 'adaptive' propagation chose per spike matrix ('input', 'hidden.<l>'), counted since bind. */
+export interface PathChoices {
+  /** calls that ran the event kernels */
+  readonly event: number;
+  /** calls that ran the dense kernels */
+  readonly dense: number;
+  /** active entries of the spike matrix in the last call */
+  readonly lastActive: number;
+}
+
+export type BpttRun = MethodRun & {
+  inputGrad?: GPUBuffer;
+  /** 'adaptive' propagation: the choices made so far, per spike matrix (empty for other modes) */
+  pathChoices(): Promise<Record<string, PathChoices>>;
+};
+
+function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, options: BpttOptions): BpttRun {
   checkShape(shape);
   const { device, spec } = net;
   const { batch: B, steps: T } = shape;
@@ -203,6 +249,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
 
   // ---- spike operands: dense matrices, or event lists built right after the spikes are
   const mode = resolvePropagation(device, options.propagation, spec);
+  const pathTallies = new Map<string, PathSelector>();
   const storage = options.membraneStorage ?? 'f32';
   if (storage !== 'f32' && storage !== 'f16') throw new RangeError(`membraneStorage must be 'f32' or 'f16', got '${String(storage)}'`);
   if (storage === 'f16' && mode.forward !== 'fused') throw new RangeError(`membraneStorage 'f16' is implemented for propagation 'fused' only (this network and device resolve to '${mode.forward}')`);
@@ -308,7 +355,23 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   } else {
     const eventForwardPath = mode.forward === 'event';
     const eventGradPath = mode.weightGrad === 'event';
+    const adaptive = mode.forward === 'adaptive';
+    const threshold = options.activityThreshold ?? defaultActivityThreshold(device);
+    if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`activityThreshold must lie in [0, 1], got ${threshold}`);
     const lists = new Map<GPUBuffer, { rows?: SpikeLists; cols?: SpikeLists }>();
+    const selectors = new Map<GPUBuffer, PathSelector>();
+    /** 'adaptive': the per-call event/dense choice of `spikes`, made right after its row lists */
+    const selectorOf = (spikes: GPUBuffer, cols: number, label: string): PathSelector => {
+      let sel = selectors.get(spikes);
+      if (!sel) {
+        const rowLists = listsOf(spikes, cols, label, 'rows');
+        sel = selectPath(device, { counts: rowLists.counts, rows, cols, threshold, label: `bptt/${label}` });
+        forward.push(sel);
+        selectors.set(spikes, sel);
+        pathTallies.set(label, sel);
+      }
+      return sel;
+    };
     /** compacted active indices of `spikes` along `axis`, built (once) right after the spikes in the forward pass */
     const listsOf = (spikes: GPUBuffer, cols: number, label: string, axis: 'rows' | 'cols'): SpikeLists => {
       let l = lists.get(spikes);
@@ -322,28 +385,36 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
           counts: buf(`bptt/${label}/${axis}-counts`, axis === 'rows' ? rows : cols),
           index: buf(`bptt/${label}/${axis}-index`, rows * cols),
         };
-        forward.push(compact(device, { spikes, rows, cols, axis, lists: lst }));
+        const c = compact(device, { spikes, rows, cols, axis, lists: lst });
         l[axis] = lst;
+        // column lists feed only event weight gradients: under 'adaptive' they are built only when event runs
+        forward.push(adaptive && axis === 'cols' ? selectorOf(spikes, cols, label).event(c) : c);
       }
       return lst;
     };
     /** drive[rows][n] = spikes[rows][k] · weightsᵀ */
-    const propagate = (spikes: GPUBuffer, k: number, label: string, weights: GPUBuffer, drive: GPUBuffer, n: number): Encodable =>
-      eventForwardPath
-        ? eventForward(device, { spikes, rowLists: listsOf(spikes, k, label, 'rows'), weights, drive, rows, outputs: n, inputs: k })
-        : matmul(device, { a: spikes, b: weights, c: drive, m: rows, n, k, transB: true });
+    const propagate = (spikes: GPUBuffer, k: number, label: string, weights: GPUBuffer, drive: GPUBuffer, n: number): Encodable[] => {
+      const event = () => eventForward(device, { spikes, rowLists: listsOf(spikes, k, label, 'rows'), weights, drive, rows, outputs: n, inputs: k });
+      const dense = () => matmul(device, { a: spikes, b: weights, c: drive, m: rows, n, k, transB: true });
+      if (!adaptive) return [eventForwardPath ? event() : dense()];
+      const sel = selectorOf(spikes, k, label);
+      return [sel.event(event()), sel.dense(dense())];
+    };
     /** gradWeights[n][k] = gradDriveᵀ · spikes (lists already built in the forward pass) */
-    const weightGrad = (spikes: GPUBuffer, k: number, label: string, gradDrive: GPUBuffer, gradWeights: GPUBuffer, n: number): Encodable =>
-      eventGradPath
-        ? eventWeightGrad(device, { spikes, colLists: listsOf(spikes, k, label, 'cols'), gradDrive, gradWeights, rows, outputs: n, inputs: k })
-        : matmul(device, { a: gradDrive, b: spikes, c: gradWeights, m: n, n: k, k: rows, transA: true });
+    const weightGrad = (spikes: GPUBuffer, k: number, label: string, gradDrive: GPUBuffer, gradWeights: GPUBuffer, n: number): Encodable[] => {
+      const event = () => eventWeightGrad(device, { spikes, colLists: listsOf(spikes, k, label, 'cols'), gradDrive, gradWeights, rows, outputs: n, inputs: k });
+      const dense = () => matmul(device, { a: gradDrive, b: spikes, c: gradWeights, m: n, n: k, k: rows, transA: true });
+      if (!adaptive) return [eventGradPath ? event() : dense()];
+      const sel = selectorOf(spikes, k, label);
+      return [sel.event(event()), sel.dense(dense())];
+    };
 
     let prevSpikes = input;
     let prevSize = spec.inputs;
     let prevLabel = 'input';
     layers.forEach((layer, l) => {
       const param = net.hidden[l];
-      forward.push(propagate(prevSpikes, prevSize, prevLabel, param.w.weights, layer.drive, layer.size));
+      forward.push(...propagate(prevSpikes, prevSize, prevLabel, param.w.weights, layer.drive, layer.size));
       if (param.v) {
         forward.push(lifRecurrentForward(device, {
           drive: layer.drive, recurrent: param.v.weights, membrane: layer.membrane, spikes: layer.spikes,
@@ -355,15 +426,15 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       prevSpikes = layer.spikes;
       prevSize = layer.size;
       prevLabel = `hidden.${l}`;
-      if (param.v && eventGradPath) listsOf(layer.spikes, layer.size, prevLabel, 'cols'); // for dV
+      if (param.v && (eventGradPath || adaptive)) listsOf(layer.spikes, layer.size, prevLabel, 'cols'); // for dV
     });
-    forward.push(propagate(last.spikes, last.size, prevLabel, net.readout.weights, readoutDrive, O));
+    forward.push(...propagate(last.spikes, last.size, prevLabel, net.readout.weights, readoutDrive, O));
     forward.push(readoutForward(device, { ...ro, drive: readoutDrive, voltage }));
     forward.push(loss.loss, loss.accumulate);
 
     // ---- backward dispatches
     backward.push(readoutBackward(device, { ...ro, gradVoltage, gradDrive: readoutDrive }));
-    backward.push(weightGrad(last.spikes, last.size, prevLabel, readoutDrive, net.readout.grad, O));
+    backward.push(...weightGrad(last.spikes, last.size, prevLabel, readoutDrive, net.readout.grad, O));
     backward.push(matmul(device, { a: readoutDrive, b: net.readout.weights, c: last.gradSpikes, m: rows, n: last.size, k: O }));
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
@@ -377,14 +448,14 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
           gradDrive: layer.drive, gradMembrane: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p,
           surrogate: spec.surrogate, stepIndex: steps!,
         }));
-        backward.push(weightGrad(layer.spikes, layer.size, `hidden.${l}`, layer.drive, param.v.grad, layer.size));
+        backward.push(...weightGrad(layer.spikes, layer.size, `hidden.${l}`, layer.drive, param.v.grad, layer.size));
       } else {
         backward.push(lifBackward(device, {
           membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, gradDrive: layer.drive,
           steps: T, batch: B, neurons: layer.size, params: p, surrogate: spec.surrogate,
         }));
       }
-      backward.push(weightGrad(belowSpikes, belowSize, below ? `hidden.${l - 1}` : 'input', layer.drive, param.w.grad, layer.size));
+      backward.push(...weightGrad(belowSpikes, belowSize, below ? `hidden.${l - 1}` : 'input', layer.drive, param.w.grad, layer.size));
       const target = below ? below.gradSpikes : inputGrad;
       if (target) backward.push(matmul(device, { a: layer.drive, b: param.w.weights, c: target, m: rows, n: belowSize, k: layer.size }));
     }
@@ -393,6 +464,14 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   const totalBytes = stored.reduce((s, x) => s + x.bytes, 0);
   return {
     method, shape, inputKind: 'dense-steps', input, labels, metrics, sampleStats, observables, inputGrad,
+    async pathChoices() {
+      const out: Record<string, PathChoices> = {};
+      for (const [label, sel] of pathTallies) {
+        const [event, dense, lastActive] = await readU32(device, sel.buffer, 3, sel.tallyOffset / 4);
+        out[label] = { event, dense, lastActive };
+      }
+      return out;
+    },
     setValid: (v) => loss.setValid(v),
     encodeForward: (enc, profiler) => runAll(enc, 'forward', forward, profiler),
     encodeBackward: (enc, profiler) => runAll(enc, 'backward', backward, profiler),

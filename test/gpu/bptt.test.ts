@@ -1,7 +1,7 @@
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
-import { bptt, resolvePropagation, type BpttOptions } from '../../src/methods/bptt.js';
+import { bptt, resolvePropagation, type BpttOptions, type BpttRun } from '../../src/methods/bptt.js';
 import { lifParams, type ResetMode } from '../../src/neurons/lif.js';
 import { SURROGATE_NAMES, surrogateByName } from '../../src/surrogates.js';
 import type { NetworkSpec, ReadoutReduce } from '../../src/model/network.js';
@@ -208,5 +208,66 @@ describe('half-precision threshold bits', () => {
       expect(halfBitsToNumber(b)).toBeLessThanOrEqual(x);
       if (b < 0x7bff) expect(halfBitsToNumber(b + 1)).toBeGreaterThan(x);
     }
+  });
+});
+
+describe("'adaptive' propagation: per-call event/dense choice from measured activity", () => {
+  const nets: { hidden: { size: number; recurrent: boolean }[]; reset: ResetMode; surrogate: string; reduce: ReadoutReduce }[] = [
+    { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'subtract', surrogate: 'fast-sigmoid', reduce: 'mean' },
+    { hidden: [{ size: 21, recurrent: true }], reset: 'zero', surrogate: 'triangle', reduce: 'sum' },
+  ];
+  for (const c of nets) {
+    gpuTest(`${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')}: every threshold gives the reference's gradients, and the choice follows the measured activity`, async ({ device }) => {
+      const spec: NetworkSpec = {
+        inputs: 29, hidden: c.hidden, outputs: 7, neuron: lifParams({ reset: c.reset }),
+        surrogate: surrogateByName(c.surrogate), readoutReduce: c.reduce,
+      };
+      const T = 13;
+      const B = 5;
+      const weights = randomNetwork(spec, 7, { gain: 3 });
+      const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
+      const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
+      const ref = referenceForward(spec, weights, input, T, B, labels);
+      const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
+      // activity of each spike matrix that feeds a projection
+      const matrices: [string, ArrayLike<number>, number][] = [['input', input, spec.inputs], ...spec.hidden.map((h, l): [string, ArrayLike<number>, number] => [`hidden.${l}`, ref.layers[l].S, h.size])];
+      const active = matrices.map(([, x]) => Array.from(x).filter((v) => v !== 0).length);
+      const activity = matrices.map(([, , k], i) => active[i] / (T * B * k));
+      const lo = Math.min(...activity);
+      const hi = Math.max(...activity);
+      expect(hi - lo).toBeGreaterThan(0.02);
+      const net = createNetwork(device, spec, weights);
+      for (const threshold of [0, 1, (lo + hi) / 2]) {
+        const run = bptt({ propagation: 'adaptive', activityThreshold: threshold }).bind(net, { batch: B, steps: T }) as BpttRun;
+        device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
+        device.queue.writeBuffer(run.labels, 0, labels);
+        for (let call = 0; call < 2; call++) {
+          const enc = device.createCommandEncoder();
+          run.encodeForward(enc);
+          run.encodeBackward(enc);
+          device.queue.submit([enc.finish()]);
+        }
+        const g = await net.readGradients();
+        spec.hidden.forEach((h, l) => {
+          expect(relErr(g.hidden[l].w, grads.hidden[l].w)).toBeLessThanOrEqual(1e-4);
+          if (h.recurrent) expect(relErr(g.hidden[l].v!, grads.hidden[l].v!)).toBeLessThanOrEqual(1e-4);
+        });
+        expect(relErr(g.readout, grads.readout)).toBeLessThanOrEqual(1e-4);
+        const choices = await run.pathChoices();
+        matrices.forEach(([label], i) => {
+          const dense = activity[i] >= threshold;
+          expect(choices[label]).toEqual({ event: dense ? 0 : 2, dense: dense ? 2 : 0, lastActive: active[i] });
+        });
+        run.destroy();
+      }
+      net.destroy();
+    });
+  }
+
+  gpuTest('a threshold outside [0, 1] is refused', async ({ device }) => {
+    const spec: NetworkSpec = { inputs: 5, hidden: [{ size: 4, recurrent: false }], outputs: 2, neuron: lifParams(), surrogate: surrogateByName('fast-sigmoid'), readoutReduce: 'max' };
+    const net = createNetwork(device, spec, randomNetwork(spec, 1));
+    expect(() => bptt({ propagation: 'adaptive', activityThreshold: 1.5 }).bind(net, { batch: 2, steps: 3 })).toThrow(/activityThreshold/);
+    net.destroy();
   });
 });

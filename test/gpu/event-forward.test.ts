@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
-import { compilationMessages } from '../../kernels/kernel.js';
+import { compareGrids, compareLayer, expectCompiles, gridSummary, newGridStats, pspPeak } from './event-helpers.js';
 import { eventLifForwardSpec } from '../../kernels/neurons/event-lif-forward.js';
 import { eventLifForward, SpikeCapacityError } from '../../src/layers/event-lif-forward.js';
 import { eventForward, freeVoltage, type EventLifSpec, type EventSpike, type InputSpike } from '../../src/reference/event-lif.js';
@@ -24,12 +24,6 @@ interface Case {
   spec: EventLifSpec;
   weights: Float64Weights;
   input: InputSpike[][];
-}
-
-/** Peak of V after a unit weight from rest, to scale weights across τ ratios. */
-function pspPeak(tauMem: number, tauSyn: number): number {
-  const s = Math.log(tauMem / tauSyn) / (1 / tauSyn - 1 / tauMem);
-  return freeVoltage(0, 1, s, tauMem, tauSyn);
 }
 
 function randomCase(seed: number, hidden: number[], tauMemMs: number, tauSynMs: number, onGrid = false): Case {
@@ -71,45 +65,16 @@ function randomCase(seed: number, hidden: number[], tauMemMs: number, tauSynMs: 
   return { label: `${inputs}-${hidden.join('-')}-${outputs} τ_mem ${tauMemMs} τ_syn ${tauSynMs} seed ${seed}${onGrid ? ' (inputs on grid points)' : ''}`, spec, weights: { hidden: layers, readout }, input };
 }
 
-/**
- * Same spikes of the same neurons in the same order, times within tol; the
- * order of two spikes whose reference times lie within tol of each other is free;
- * currents at the spikes within 1e-3 (relative above 1).
- * Returns the largest time difference.
- */
-function compareLayer(gpu: readonly EventSpike[], ref: readonly EventSpike[], inputTimes: readonly number[], tol: number, where: string): number {
-  const key = (s: EventSpike) => `${s.neuron}`;
-  const count = (list: readonly EventSpike[]) => {
-    const m = new Map<string, number>();
-    for (const s of list) m.set(key(s), (m.get(key(s)) ?? 0) + 1);
-    return [...m.entries()].sort().map(([k, v]) => `n${k}×${v}`).join(' ');
-  };
-  expect(count(gpu), `${where}: spike counts per neuron`).toBe(count(ref));
-  let maxErr = 0;
-  const used = new Array<boolean>(gpu.length).fill(false);
-  for (let i = 0; i < ref.length; i++) {
-    // the GPU spike in order, or a near-tied one of the same neuron
-    let j = i;
-    if (used[j] || gpu[j].neuron !== ref[i].neuron) {
-      j = gpu.findIndex((g, q) => !used[q] && g.neuron === ref[i].neuron && Math.abs(g.time - ref[i].time) <= tol);
-      expect(j, `${where}: spike ${i} (neuron ${ref[i].neuron} at ${ref[i].time} ms) out of order`).toBeGreaterThanOrEqual(0);
-      expect(Math.abs(gpu[i].time - ref[i].time), `${where}: reordered spikes must be near-tied`).toBeLessThanOrEqual(2 * tol);
-    }
-    used[j] = true;
-    const err = Math.abs(gpu[j].time - ref[i].time);
-    maxErr = Math.max(maxErr, err);
-    expect(err, `${where}: spike ${i} of neuron ${ref[i].neuron}: GPU ${gpu[j].time} ms, reference ${ref[i].time} ms`).toBeLessThanOrEqual(tol);
-    // the current at the spike is ambiguous by one weight when an input arrives within tol of it
-    if (inputTimes.some((t) => Math.abs(t - ref[i].time) <= 2 * tol)) continue;
-    expect(Math.abs(gpu[j].current - ref[i].current), `${where}: current at spike ${i}`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(ref[i].current)));
-  }
-  return maxErr;
-}
+/** A spike that compareLayer matches out of order must be near-tied with the reference spike in its place. */
+const REORDER_NEAR_TIED = true;
 
 /** Times of the spikes that layer l of sample b receives (reference). */
 function inputTimesOf(c: Case, ref: readonly EventSpike[], b: number, l: number): number[] {
   return l === 0 ? c.input[b].map((s) => s.time) : ref.filter((s) => s.layer === l - 1).map((s) => s.time);
 }
+
+/** The current at a spike at `time` is ambiguous by one weight when an input arrives within 2·tol of it. */
+const nearInput = (inputTimes: readonly number[], tol: number) => (time: number) => inputTimes.some((t) => Math.abs(t - time) <= 2 * tol);
 
 const CASES: Case[] = [
   // τ_mem = 2·τ_syn: closed form
@@ -126,49 +91,26 @@ const CASES: Case[] = [
 
 describe('event-LIF hybrid forward kernel matches the float64 event-driven reference', () => {
   gpuTest('compiles without warnings for every solver', async ({ device }) => {
-    for (const solver of ['newton', 'quadratic-mem', 'quadratic-syn'] as const) {
-      const spec = eventLifForwardSpec(solver);
-      const messages = await compilationMessages(device, spec);
-      expect(messages.map((m) => `${spec.name}/${solver}: ${m.type}: ${m.message}`)).toEqual([]);
-    }
+    for (const solver of ['newton', 'quadratic-mem', 'quadratic-syn'] as const) await expectCompiles(device, eventLifForwardSpec(solver), `/${solver}`);
   });
 
-  /** max |t_gpu − t_ref| / τ_syn per τ ratio and grid step; max |t_grid − t_grid 1 ms| / τ_syn */
-  const maxErr = new Map<string, number>();
-  let maxGridDiff = 0;
-  let spikesCompared = 0;
+  const stats = newGridStats();
   for (const c of CASES) {
     gpuTest(c.label, async ({ device }) => {
       const tol = 1e-4 * c.spec.tauSynMs;
       const refs = c.input.map((inp) => eventForward(c.spec, c.weights, inp).spikes);
       const layerCount = c.spec.hidden.length + 1;
-      let total = 0;
-      const perGrid: EventSpike[][][][] = [];
-      for (const gridStepMs of GRID_STEPS_MS) {
-        const gpu = await eventLifForward(device, c.spec, c.weights, c.input, { gridStepMs, capacity: 16 * Math.max(...c.spec.hidden.map((h) => h.size)) });
-        perGrid.push(gpu.layers);
-        let err = 0;
-        for (let b = 0; b < BATCH; b++) {
-          for (let l = 0; l < layerCount; l++) {
-            const ref = refs[b].filter((s) => s.layer === l);
-            total += ref.length;
-            err = Math.max(err, compareLayer(gpu.layers[l][b], ref, inputTimesOf(c, refs[b], b, l), tol, `grid ${gridStepMs} ms, sample ${b}, layer ${l}`));
-          }
-        }
-        const key = `τ_mem/τ_syn ${c.spec.tauMemMs / c.spec.tauSynMs}, grid ${gridStepMs} ms`;
-        maxErr.set(key, Math.max(maxErr.get(key) ?? 0, err / c.spec.tauSynMs));
-      }
+      const capacity = 16 * Math.max(...c.spec.hidden.map((h) => h.size));
+      // each grid against the reference, then the three grids with each other
+      const total = await compareGrids(c.spec, {
+        run: async (gridStepMs) => (await eventLifForward(device, c.spec, c.weights, c.input, { gridStepMs, capacity })).layers,
+        refs, grids: GRID_STEPS_MS, layerCount, tol,
+        ambiguous: (b, l) => nearInput(inputTimesOf(c, refs[b], b, l), tol),
+        nearTiedReorder: REORDER_NEAR_TIED,
+      }, stats);
       // every layer fires, and the deeper layers too
       expect(total).toBeGreaterThan(20 * GRID_STEPS_MS.length);
-      spikesCompared += total;
       for (let l = 0; l < layerCount; l++) expect(refs.some((r) => r.some((s) => s.layer === l)), `layer ${l} fires`).toBe(true);
-      // the three grids agree with each other
-      for (let g = 1; g < perGrid.length; g++) {
-        for (let l = 0; l < layerCount; l++) for (let b = 0; b < BATCH; b++) {
-          const d = compareLayer(perGrid[g][l][b], perGrid[0][l][b], inputTimesOf(c, refs[b], b, l), tol, `grid ${GRID_STEPS_MS[g]} vs ${GRID_STEPS_MS[0]} ms, sample ${b}, layer ${l}`);
-          maxGridDiff = Math.max(maxGridDiff, d / c.spec.tauSynMs);
-        }
-      }
     });
   }
 
@@ -193,7 +135,8 @@ describe('event-LIF hybrid forward kernel matches the float64 event-driven refer
     for (const gridStepMs of GRID_STEPS_MS) {
       const gpu = await eventLifForward(device, spec, weights, input, { gridStepMs, capacity: 64 * size });
       for (let b = 0; b < BATCH; b++) {
-        worst = Math.max(worst, compareLayer(gpu.layers[0][b], refs[b], input[b].map((s) => s.time), tol, `long train, grid ${gridStepMs} ms, sample ${b}`));
+        const where = `long train, grid ${gridStepMs} ms, sample ${b}`;
+        worst = Math.max(worst, compareLayer(gpu.layers[0][b], refs[b], tol, nearInput(input[b].map((s) => s.time), tol), where, REORDER_NEAR_TIED));
       }
     }
     console.log(`long input train: ${fired / BATCH} spikes per sample, max |t_gpu − t_ref| / τ_syn ${(worst / spec.tauSynMs).toExponential(2)}`);
@@ -232,12 +175,6 @@ describe('event-LIF hybrid forward kernel matches the float64 event-driven refer
   });
 
   afterAll(() => {
-    if (maxErr.size) {
-      console.log(
-        `${spikesCompared} spike times compared; max |t_gpu − t_ref| / τ_syn:\n` +
-          [...maxErr].map(([k, e]) => `  ${k}: ${e.toExponential(2)}`).join('\n') +
-          `\nmax |t(grid 0.5 or 0.1 ms) − t(grid 1 ms)| / τ_syn: ${maxGridDiff.toExponential(2)}`,
-      );
-    }
+    if (stats.maxErr.size) console.log(gridSummary(stats, 'grid 0.5 or 0.1 ms'));
   });
 });

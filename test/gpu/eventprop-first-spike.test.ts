@@ -14,106 +14,39 @@
  */
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
-import { compilationMessages } from '../../kernels/kernel.js';
+import {
+  acceptedBatch, clipInWidestGap, countIfSameSpikes, expectCompiles, expectWithinTolerance, lossAndOutputErrors, meanOf, newSeen, randomNet, relErr,
+  REL_TOL, type AcceptedBatch, type Net,
+} from './event-helpers.js';
 import { eventPropFirstSpikeSpec } from '../../kernels/grad/eventprop-first-spike.js';
 import { eventPropGradients, type FirstSpikeLossOptions } from '../../src/methods/eventprop-gpu.js';
-import { freeVoltage, type EventLifSpec, type InputSpike } from '../../src/reference/event-lif.js';
-import { eventProp, type EventPropResult } from '../../src/reference/eventprop.js';
-import { createRng, type Rng } from '../../src/reference/random.js';
-import type { Float64Weights } from '../../src/reference/lif-network.js';
+import { eventProp } from '../../src/reference/eventprop.js';
+import { createRng } from '../../src/reference/random.js';
 
 afterAll(releaseSharedDevice);
 
 const INPUTS = 5;
 const OUTPUTS = 3;
-/** smallest I − ϑ at a reference spike in an accepted sample */
-const SLOPE_MARGIN = 0.1;
-/** the issue's bound: relative error per tensor */
-const REL_TOL = 1e-3;
 /** Table 3 (Yin-Yang) */
 const TABLE3: FirstSpikeLossOptions = { tau0Ms: 0.5, tau1Ms: 6.4, alpha: 3e-3 };
 /** a softer τ₀, so that every output's spike time carries gradient */
 const SOFT: FirstSpikeLossOptions = { tau0Ms: 3, tau1Ms: 6.4, alpha: 3e-2 };
 
-function pspPeak(tauMem: number, tauSyn: number): number {
-  const s = Math.log(tauMem / tauSyn) / (1 / tauSyn - 1 / tauMem);
-  return freeVoltage(0, 1, s, tauMem, tauSyn);
-}
+type Case = Net & AcceptedBatch;
 
-interface Case {
-  label: string;
-  spec: EventLifSpec;
-  weights: Float64Weights;
-  input: InputSpike[][];
-  labels: number[];
-  refs: EventPropResult[];
-}
-
-const f32 = (x: number) => Math.fround(x);
-
-function drawInput(rng: Rng): InputSpike[] {
-  const spikes: InputSpike[] = [];
-  for (let i = 0; i < INPUTS; i++) {
-    const n = 1 + rng.int(3);
-    for (let k = 0; k < n; k++) spikes.push({ time: f32(rng.uniform(0, 20)), neuron: i });
-  }
-  return spikes;
+/** the spiking output layer's weights: uniform in [−1, 4]·6·gain/max(6, fanIn), as the hidden layers' scale */
+function outputRange(fanIn: number, gain: number): [number, number] {
+  const scale = (gain * 6) / Math.max(6, fanIn);
+  return [-1 * scale, 4 * scale];
 }
 
 /** A random network with spiking outputs and a batch whose reference spikes all cross with I − ϑ ≥ SLOPE_MARGIN. */
 function randomCase(seed: number, hidden: number[], tauMemMs: number, tauSynMs: number, batch: number, loss: FirstSpikeLossOptions): Case | null {
   const rng = createRng(seed);
-  const spec: EventLifSpec = {
-    inputs: INPUTS,
-    hidden: hidden.map((size) => ({ size, recurrent: false })),
-    outputs: OUTPUTS,
-    output: 'spiking',
-    tauMemMs,
-    tauSynMs,
-    threshold: 1,
-    durationMs: 30,
-  };
-  const gain = pspPeak(20, 5) / pspPeak(tauMemMs, tauSynMs);
-  const u = (n: number, lo: number, hi: number) => Float64Array.from({ length: n }, () => f32(rng.uniform(lo, hi)));
-  let fanIn = INPUTS;
-  const scaleOf = (n: number) => (gain * 6) / Math.max(6, n);
-  const layers = hidden.map((size) => {
-    const w = u(size * fanIn, -1 * scaleOf(fanIn), (fanIn === INPUTS ? 4 : 3.5) * scaleOf(fanIn));
-    fanIn = size;
-    return { w };
-  });
-  const weights: Float64Weights = { hidden: layers, readout: u(OUTPUTS * fanIn, -1 * scaleOf(fanIn), 4 * scaleOf(fanIn)) };
-  const input: InputSpike[][] = [];
-  const labels: number[] = [];
-  const refs: EventPropResult[] = [];
-  let redrawn = 0;
-  while (input.length < batch) {
-    if (redrawn > 10 * batch) return null;
-    const sample = drawInput(rng);
-    const label = rng.int(OUTPUTS);
-    const ref = eventProp(spec, weights, sample, { kind: 'first-spike', label, ...loss });
-    const ok = ref.forward.spikes.every((s) => s.current - spec.threshold >= SLOPE_MARGIN) && ref.forward.spikes.length > 0;
-    if (!ok) {
-      redrawn++;
-      continue;
-    }
-    input.push(sample);
-    labels.push(label);
-    refs.push(ref);
-  }
+  const net = randomNet(rng, INPUTS, hidden, OUTPUTS, tauMemMs, tauSynMs, 'spiking', outputRange);
+  const drawn = acceptedBatch(rng, net, batch, (label) => ({ kind: 'first-spike', label, ...loss }), 10 * batch);
   const tau0 = loss === TABLE3 ? 'Table 3' : `τ₀ ${loss.tau0Ms}`;
-  return { label: `${INPUTS}-${hidden.join('-')}-${OUTPUTS} τ_mem ${tauMemMs} τ_syn ${tauSynMs} batch ${batch} seed ${seed} ${tau0}`, spec, weights, input, labels, refs };
-}
-
-/** max |a − b| / max |b| */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    n = Math.max(n, Math.abs(b[i]));
-  }
-  return n === 0 ? d : d / n;
+  return drawn && { ...net, label: `${net.label} batch ${batch} seed ${seed} ${tau0}`, ...drawn };
 }
 
 /** seed, hidden sizes, τ_mem, τ_syn, batch, loss (thread counts that are not multiples of the workgroup size included) */
@@ -133,13 +66,11 @@ const run = (device: GPUDevice, c: Case, loss: FirstSpikeLossOptions, minSlope =
 
 describe('GPU EventProp matches the float64 reference (spiking outputs, first-spike loss)', () => {
   gpuTest('its output kernel compiles without warnings', async ({ device }) => {
-    const spec = eventPropFirstSpikeSpec();
-    const messages = await compilationMessages(device, spec);
-    expect(messages.map((m) => `${spec.name}: ${m.type}: ${m.message}`)).toEqual([]);
+    await expectCompiles(device, eventPropFirstSpikeSpec());
   });
 
   const worst = new Map<string, number>();
-  const seen = { ran: 0, skipped: 0, spikes: 0, outputSpikes: 0, missing: 0, repeated: 0 };
+  const seen = { ...newSeen(), outputSpikes: 0, missing: 0, repeated: 0 };
   gpuTest('random feed-forward networks, 1 and 2 hidden layers: first spikes, predictions, loss and gradients', async ({ device }) => {
     for (const [seed, hidden, tm, ts, batch, loss] of CONFIGS) {
       const c = randomCase(seed, hidden, tm, ts, batch, loss);
@@ -148,20 +79,11 @@ describe('GPU EventProp matches the float64 reference (spiking outputs, first-sp
         continue;
       }
       const gpu = await run(device, c, loss);
-      const sameSpikes = c.refs.every((r, b) => {
-        const g = gpu.spikes[b];
-        return g.length === r.forward.spikes.length && r.forward.spikes.every((s, i) => g[i].neuron === s.neuron && g[i].layer === s.layer && Math.abs(g[i].time - s.time) <= 1e-3 * ts);
-      });
-      if (!sameSpikes) {
-        seen.skipped++;
-        continue;
-      }
-      seen.ran++;
+      if (!countIfSameSpikes(seen, c, gpu, 1e-3 * ts)) continue;
       const L = c.spec.hidden.length;
       const where = c.label;
       for (let b = 0; b < batch; b++) {
         const ref = c.refs[b];
-        seen.spikes += ref.forward.spikes.length;
         const outSpikes = ref.forward.spikes.filter((s) => s.layer === L);
         seen.outputSpikes += outSpikes.length;
         for (let o = 0; o < OUTPUTS; o++) {
@@ -178,23 +100,12 @@ describe('GPU EventProp matches the float64 reference (spiking outputs, first-sp
         expect(Math.abs(gpu.losses[b] - ref.loss.loss), `${where}, sample ${b}: loss`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(ref.loss.loss)));
       }
       expect(gpu.maxima).toEqual([]);
-      const refLoss = c.refs.reduce((s, r) => s + r.loss.loss, 0) / batch;
-      const mean = (pick: (r: EventPropResult) => Float64Array) => {
-        const out = new Float64Array(pick(c.refs[0]).length);
-        for (const r of c.refs) pick(r).forEach((v, i) => (out[i] += v / batch));
-        return out;
-      };
-      const errs: [string, number][] = [['loss', Math.abs(gpu.loss - refLoss) / Math.abs(refLoss)]];
-      errs.push(['output', relErr(gpu.gradients.readout, mean((r) => r.grads.readout))]);
-      for (let l = 0; l < L; l++) errs.push([`hidden${l}`, relErr(gpu.gradients.hidden[l].w, mean((r) => r.grads.hidden[l].w))]);
-      if (process.env.EVENTPROP_VERBOSE) console.log(where, errs.map(([n, e]) => `${n} ${e.toExponential(2)}`).join(', '));
-      for (const [name, e] of errs) {
-        worst.set(name, Math.max(worst.get(name) ?? 0, e));
-        expect(e, `${where}: relative error of ${name}`).toBeLessThanOrEqual(REL_TOL);
-      }
+      const errs = lossAndOutputErrors(gpu, c.refs, 'output');
+      for (let l = 0; l < L; l++) errs.push([`hidden${l}`, relErr(gpu.gradients.hidden[l].w, meanOf(c.refs, (r) => r.grads.hidden[l].w))]);
+      expectWithinTolerance(errs, where, worst);
       // the gradients are not trivially zero
-      expect(mean((r) => r.grads.readout).some((v) => v !== 0), `${where}: output gradient is zero`).toBe(true);
-      expect(mean((r) => r.grads.hidden[0].w).some((v) => v !== 0), `${where}: hidden0 gradient is zero`).toBe(true);
+      expect(meanOf(c.refs, (r) => r.grads.readout).some((v) => v !== 0), `${where}: output gradient is zero`).toBe(true);
+      expect(meanOf(c.refs, (r) => r.grads.hidden[0].w).some((v) => v !== 0), `${where}: hidden0 gradient is zero`).toBe(true);
       expect(gpu.clipped).toBe(0);
     }
     expect(seen.ran, `${seen.ran} cases ran, ${seen.skipped} skipped`).toBeGreaterThanOrEqual(6);
@@ -204,30 +115,10 @@ describe('GPU EventProp matches the float64 reference (spiking outputs, first-sp
 
   gpuTest('minSlope clips 1/V̇ and counts it, as the reference does', async ({ device }) => {
     const c = randomCase(34, [7, 5], 20, 5, 4, SOFT)!;
-    // a bound in the widest gap among the lower half of the slopes I − ϑ, so that f32 and f64 clip the same spikes
-    const slopes = c.refs.flatMap((r) => r.forward.spikes.map((s) => s.current - c.spec.threshold)).sort((x, y) => x - y);
-    let minSlope = 0;
-    let gap = 0;
-    for (let i = 0; i + 1 < slopes.length / 2; i++) {
-      if (slopes[i + 1] - slopes[i] > gap) {
-        gap = slopes[i + 1] - slopes[i];
-        minSlope = 0.5 * (slopes[i] + slopes[i + 1]);
-      }
-    }
-    expect(gap).toBeGreaterThan(1e-3);
-    const gpu = await run(device, c, SOFT, minSlope);
-    const refs = c.input.map((inp, b) => eventProp(c.spec, c.weights, inp, { kind: 'first-spike', label: c.labels[b], ...SOFT }, { minSlope }));
-    const refClipped = refs.reduce((s, r) => s + r.clipped, 0);
-    expect(refClipped).toBeGreaterThan(0);
-    expect(gpu.clipped).toBe(refClipped);
-    const mean = (pick: (r: EventPropResult) => Float64Array) => {
-      const out = new Float64Array(pick(refs[0]).length);
-      for (const r of refs) pick(r).forEach((v, i) => (out[i] += v / refs.length));
-      return out;
-    };
-    expect(relErr(gpu.gradients.readout, mean((r) => r.grads.readout)), 'output').toBeLessThanOrEqual(REL_TOL);
+    const { gpu, refs } = await clipInWidestGap(c, (label) => ({ kind: 'first-spike', label, ...SOFT }), (minSlope) => run(device, c, SOFT, minSlope));
+    expect(relErr(gpu.gradients.readout, meanOf(refs, (r) => r.grads.readout)), 'output').toBeLessThanOrEqual(REL_TOL);
     for (let l = 0; l < c.spec.hidden.length; l++) {
-      expect(relErr(gpu.gradients.hidden[l].w, mean((r) => r.grads.hidden[l].w)), `hidden${l}`).toBeLessThanOrEqual(REL_TOL);
+      expect(relErr(gpu.gradients.hidden[l].w, meanOf(refs, (r) => r.grads.hidden[l].w)), `hidden${l}`).toBeLessThanOrEqual(REL_TOL);
     }
   });
 

@@ -14,6 +14,7 @@ import { eventPropHiddenSpec } from '../../kernels/grad/eventprop-hidden.js';
 import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
 import { spikeMaskSpec } from '../../kernels/linear/spike-mask.js';
 import { maskListsSpec } from '../../kernels/linear/mask-lists.js';
+import { selectPathSpec } from '../../kernels/linear/select-path.js';
 import { transposeSpec } from '../../kernels/linear/transpose.js';
 import { lifFusedForwardSpec } from '../../kernels/neurons/lif-fused-forward.js';
 import { lifFusedBackwardSpec } from '../../kernels/neurons/lif-fused-backward.js';
@@ -43,13 +44,13 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
   for (const reset of ['subtract', 'zero'] as const) {
     const p = lifParams({ reset, detachReset: true });
-    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p), lifFusedForwardSpec(p));
+    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'));
     for (const name of SURROGATE_NAMES) {
       specs.push(lifBackwardSpec(p, surrogateByName(name)), lifRecurrentBackwardSpec(p, surrogateByName(name)));
-      for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top));
+      for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'));
     }
   }
-  specs.push(spikeMaskSpec(), maskListsSpec(), transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec());
+  specs.push(spikeMaskSpec(), maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec());
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
   specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true));
   if (subgroups) specs.push(gradNormSpec('partial', true));
