@@ -90,10 +90,10 @@ export interface BpttOptions {
    * reverse scan with the readout gradient, dWo and dW accumulated inside it
    * (neurons/lif-fused-backward); input lists come from bit masks
    * (linear/spike-mask + linear/mask-lists).
-   * Default 'auto': on a software adapter 'fused' for feed-forward networks and
-   * 'event' for recurrent ones ('fused' has no recurrent kernels) and under Deno
-   * (wgpu on SwiftShader does not finish the fused scans in useful time); dense for both
-   * on a hardware adapter. Measured on SwiftShader (2 shared cores, robustness on),
+   * Default 'auto': on a software adapter 'fused' for feed-forward networks,
+   * 'adaptive' for recurrent ones ('fused' has no recurrent kernels) and 'event'
+   * under Deno (wgpu on SwiftShader does not finish the fused scans in useful time);
+   * dense for both on a hardware adapter. Measured on SwiftShader (2 shared cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
    * 3.0 s, 'event' 5.5 s (per-repetition ratio 1.67); a per-kernel profile is in
@@ -187,7 +187,7 @@ export function resolvePropagation(
   // Deno's wgpu on SwiftShader does not finish the fused scans in reasonable time (a 784-64-10, T = 25,
   // B = 32 step did not complete within minutes, where 'event' trains an epoch in seconds): event there
   if (deviceRuntime(device) === 'deno') return { forward: 'event', weightGrad: 'event' };
-  return feedForward ? { forward: 'fused', weightGrad: 'fused' } : { forward: 'event', weightGrad: 'event' };
+  return feedForward ? { forward: 'fused', weightGrad: 'fused' } : { forward: 'adaptive', weightGrad: 'adaptive' };
 }
 
 export function bptt(options: BpttOptions = {}): GradientMethod {

@@ -112,12 +112,12 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
 });
 
 describe('propagation choice', () => {
-  gpuTest('auto picks fused (feed-forward) or event (recurrent) paths on a software adapter; explicit choices are kept; bad ones are refused', async ({ device }) => {
+  gpuTest('auto picks fused (feed-forward) or adaptive (recurrent) paths on a software adapter; explicit choices are kept; bad ones are refused', async ({ device }) => {
     const software = isSoftwareDevice(device);
     const feedForward = { hidden: [{ size: 4, recurrent: false }] };
     const recurrent = { hidden: [{ size: 4, recurrent: false }, { size: 4, recurrent: true }] };
     expect(resolvePropagation(device, undefined, feedForward)).toEqual(software === false ? { forward: 'dense', weightGrad: 'dense' } : { forward: 'fused', weightGrad: 'fused' });
-    expect(resolvePropagation(device, undefined, recurrent)).toEqual(software === false ? { forward: 'dense', weightGrad: 'dense' } : { forward: 'event', weightGrad: 'event' });
+    expect(resolvePropagation(device, undefined, recurrent)).toEqual(software === false ? { forward: 'dense', weightGrad: 'dense' } : { forward: 'adaptive', weightGrad: 'adaptive' });
     expect(resolvePropagation(device, 'auto', feedForward)).toEqual(resolvePropagation(device, undefined, feedForward));
     expect(resolvePropagation(device, 'fused', feedForward)).toEqual({ forward: 'fused', weightGrad: 'fused' });
     expect(() => resolvePropagation(device, 'fused', recurrent)).toThrow(/feed-forward/);
