@@ -166,16 +166,22 @@ export interface BindOptions {
   owned?: readonly GPUBuffer[];
 }
 
-export function bind(device: GPUDevice, compiled: CompiledKernel, opts: BindOptions): Dispatch {
+/** The group(0) bind group of `opts.resources` (one buffer per declared binding). */
+function group0(device: GPUDevice, compiled: CompiledKernel, opts: BindOptions): GPUBindGroup {
   const { spec } = compiled;
   if (opts.resources.length !== spec.bindings.length) {
     throw new Error(`kernel ${spec.name}: ${spec.bindings.length} bindings declared, ${opts.resources.length} buffers given`);
   }
-  const group = device.createBindGroup({
+  return device.createBindGroup({
     label: spec.name,
     layout: compiled.layouts[0],
     entries: opts.resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
+}
+
+export function bind(device: GPUDevice, compiled: CompiledKernel, opts: BindOptions): Dispatch {
+  const { spec } = compiled;
+  const group = group0(device, compiled, opts);
   const [x, y = 1, z = 1] = opts.workgroups;
   return {
     name: spec.name,
@@ -189,6 +195,36 @@ export function bind(device: GPUDevice, compiled: CompiledKernel, opts: BindOpti
       pass.setPipeline(compiled.pipeline);
       pass.setBindGroup(0, group);
       pass.dispatchWorkgroupsIndirect(buffer, offset);
+    },
+    destroy() {
+      for (const b of opts.owned ?? []) b.destroy();
+    },
+  };
+}
+
+export interface BindStepsOptions extends BindOptions {
+  /** the step slots bound to group(1) (spec.dynamicStep) */
+  stepIndex: StepIndex;
+  /** dispatches per encode: one per step slot 0 … steps − 1, in order */
+  steps: number;
+}
+
+/** Like `bind` for a kernel with `dynamicStep`: `encode` dispatches once per step slot, in one pass. */
+export function bindSteps(device: GPUDevice, compiled: CompiledKernel, opts: BindStepsOptions): Dispatch {
+  const { spec } = compiled;
+  if (!spec.dynamicStep) throw new Error(`kernel ${spec.name}: bindSteps needs a dynamicStep kernel`);
+  const group = group0(device, compiled, opts);
+  const stepGroup = opts.stepIndex.group(compiled);
+  const [x, y = 1, z = 1] = opts.workgroups;
+  return {
+    name: spec.name,
+    encode(pass) {
+      pass.setPipeline(compiled.pipeline);
+      pass.setBindGroup(0, group);
+      for (let s = 0; s < opts.steps; s++) {
+        pass.setBindGroup(1, stepGroup, [opts.stepIndex.offset(s)]);
+        pass.dispatchWorkgroups(x, y, z);
+      }
     },
     destroy() {
       for (const b of opts.owned ?? []) b.destroy();

@@ -23,14 +23,14 @@ export interface EncodeArgs {
 
 export const poissonSpec = (clockOffset = false): KernelSpec => ({
   name: 'encode/poisson',
-  code: shader('common/grid') + shader('common/rng') + shader('encode/poisson'),
+  code: shader('common/grid') + shader('common/rng') + shader('common/encode-pixels') + shader('encode/poisson'),
   bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage'],
   constants: { WG: WORKGROUP, CLOCK_OFFSET: clockOffset },
 });
 
 export const latencySpec = (log: boolean, clockOffset = false): KernelSpec => ({
   name: 'encode/latency',
-  code: shader('common/grid') + shader('encode/latency'),
+  code: shader('common/grid') + shader('common/encode-pixels') + shader('encode/latency'),
   bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage'],
   constants: { WG: WORKGROUP, LOG: log, CLOCK_OFFSET: clockOffset },
 });

@@ -11,7 +11,7 @@ export interface SpikeLists {
 
 export const compactSpec = (axis: 'rows' | 'cols'): KernelSpec => ({
   name: `linear/compact-${axis}`,
-  code: shader('common/grid') + shader(`linear/compact-${axis}`),
+  code: shader('common/grid') + shader('common/compact-lists') + shader(`linear/compact-${axis}`),
   bindings: ['uniform', 'read-only-storage', 'storage', 'storage'],
   constants: { WG: WORKGROUP },
 });

@@ -13,14 +13,14 @@ export interface ReadoutArgs {
 
 export const readoutForwardSpec: () => KernelSpec = () => ({
   name: 'neurons/readout-forward',
-  code: shader('common/grid') + shader('neurons/readout-forward'),
+  code: shader('common/grid') + shader('common/readout-scan') + shader('neurons/readout-forward'),
   bindings: ['uniform', 'read-only-storage', 'storage'],
   constants: { WG: WORKGROUP },
 });
 
 export const readoutBackwardSpec: () => KernelSpec = () => ({
   name: 'neurons/readout-backward',
-  code: shader('common/grid') + shader('neurons/readout-backward'),
+  code: shader('common/grid') + shader('common/readout-scan') + shader('neurons/readout-backward'),
   bindings: ['uniform', 'read-only-storage', 'storage'],
   constants: { WG: WORKGROUP },
 });

@@ -7,8 +7,8 @@ export interface AdamHyper { lr: number; beta1: number; beta2: number; eps: numb
 
 export const adamSpec = (): KernelSpec => ({
   name: 'optim/adam',
-  code: shader('common/grid') + shader('optim/adam'),
-  bindings: ['uniform', 'storage', 'read-only-storage', 'storage', 'storage', 'read-only-storage'],
+  code: shader('common/grid') + shader('common/opt-state') + shader('common/weight-update') + shader('optim/adam'),
+  bindings: ['uniform', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
   constants: { WG: WORKGROUP },
 });
 
@@ -17,7 +17,7 @@ export function adam(device: GPUDevice, a: { weights: GPUBuffer; grad: GPUBuffer
   const h = a.hyper;
   const u = uniformBlock(device, spec, { length: a.length, lr: h.lr, beta1: h.beta1, beta2: h.beta2, eps: h.eps, weight_decay: h.weightDecay });
   const d = bind(device, pipelineFor(device, spec), {
-    resources: [u.buffer, a.weights, a.grad, a.moment1, a.moment2, a.state],
+    resources: [u.buffer, a.weights, a.grad, a.state, a.moment1, a.moment2],
     workgroups: grid1d(a.length, WORKGROUP),
     owned: [u.buffer],
   });

@@ -17,7 +17,7 @@ export function gradNormSpec(entryPoint: 'partial' | 'finalize', subgroups = fal
   const sg = subgroups && entryPoint === 'partial';
   return {
     name: `optim/grad-norm/${entryPoint}${sg ? '-subgroups' : ''}`,
-    code: (sg ? shader('optim/grad-norm-subgroups') : '') + shader('common/grid') + shader('optim/grad-norm'),
+    code: (sg ? shader('optim/grad-norm-subgroups') : '') + shader('common/grid') + shader('common/opt-state') + shader('optim/grad-norm'),
     entryPoint: sg ? 'partial_subgroups' : entryPoint,
     bindings: ['uniform', 'read-only-storage', 'storage', 'storage'],
     constants: entryPoint === 'partial' ? { WG: WORKGROUP } : {},

@@ -7,8 +7,8 @@ export interface SgdHyper { lr: number; momentum: number; weightDecay: number }
 
 export const sgdSpec = (): KernelSpec => ({
   name: 'optim/sgd',
-  code: shader('common/grid') + shader('optim/sgd'),
-  bindings: ['uniform', 'storage', 'read-only-storage', 'storage', 'read-only-storage'],
+  code: shader('common/grid') + shader('common/opt-state') + shader('common/weight-update') + shader('optim/sgd'),
+  bindings: ['uniform', 'storage', 'read-only-storage', 'read-only-storage', 'storage'],
   constants: { WG: WORKGROUP },
 });
 
@@ -17,7 +17,7 @@ export function sgd(device: GPUDevice, a: { weights: GPUBuffer; grad: GPUBuffer;
   const h = a.hyper;
   const u = uniformBlock(device, spec, { length: a.length, lr: h.lr, momentum: h.momentum, weight_decay: h.weightDecay });
   const d = bind(device, pipelineFor(device, spec), {
-    resources: [u.buffer, a.weights, a.grad, a.velocity, a.state],
+    resources: [u.buffer, a.weights, a.grad, a.state, a.velocity],
     workgroups: grid1d(a.length, WORKGROUP),
     owned: [u.buffer],
   });

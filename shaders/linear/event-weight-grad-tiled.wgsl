@@ -3,8 +3,8 @@
 // (lists from linear/compact-cols). Same result as linear/event-weight-grad; each
 // thread owns 32 outputs, so the per-event cost of walking a list (the row index
 // and value loads, the loop) is shared by 32 accumulations held in registers.
-// Bindings: 0 params, 1 spikes S [R][K], 2 counts [K], 3 index [K·R],
-// 4 grad_drive dh [R][N], 5 grad_weights dW [N][K] (write).
+// Bindings 0–3 (params, spikes S [R][K], counts [K], index [K·R]):
+// common/spike-lists.wgsl; 4 grad_drive dh [R][N], 5 grad_weights dW [N][K] (write).
 // Threads: x: 32 outputs i0 + 4·t (t < 32) with i0 = 512·wx + 128·⌊l/4⌋ + l mod 4 for
 // local index l (a workgroup of 16 covers 512 outputs; the 4 neighbouring
 // invocations that run as one vector on a CPU adapter read 4 neighbouring
@@ -12,23 +12,12 @@
 const WG: u32 = 16u;
 const LANES: u32 = 4u;
 
-struct Params {
-  rows: u32,
-  outputs: u32,
-  inputs: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> spikes: array<f32>;
-@group(0) @binding(2) var<storage, read> counts: array<u32>;
-@group(0) @binding(3) var<storage, read> index: array<u32>;
 @group(0) @binding(4) var<storage, read> grad_drive: array<f32>;
 @group(0) @binding(5) var<storage, read_write> grad_weights: array<f32>;
 
 fn load4(g: u32, i: u32) -> vec4<f32> {
-  let last = params.outputs - 1u;
-  return vec4<f32>(grad_drive[g + min(i, last)], grad_drive[g + min(i + LANES, last)],
-                   grad_drive[g + min(i + 2u * LANES, last)], grad_drive[g + min(i + 3u * LANES, last)]);
+  return vec4<f32>(grad_drive[g + clamp_output(i)], grad_drive[g + clamp_output(i + LANES)],
+                   grad_drive[g + clamp_output(i + 2u * LANES)], grad_drive[g + clamp_output(i + 3u * LANES)]);
 }
 
 fn store(k: u32, i: u32, v: f32) {

@@ -1,31 +1,20 @@
 // Event-driven weight gradient: dW[i, k] = Σ_r dh[r, i]·S[r, k] summed only over
 // the rows r where input k is active (lists from linear/compact-cols). Same result
 // as linear/matmul with TRANS_A, with work proportional to the number of spikes.
-// Bindings: 0 params, 1 spikes S [R][K], 2 counts [K], 3 index [K·R],
-// 4 grad_drive dh [R][N], 5 grad_weights dW [N][K] (write).
+// Bindings 0–3 (params, spikes S [R][K], counts [K], index [K·R]):
+// common/spike-lists.wgsl; 4 grad_drive dh [R][N], 5 grad_weights dW [N][K] (write).
 // Threads: (x: 4 consecutive outputs i, y: input k); neighbours share k.
-struct Params {
-  rows: u32,
-  outputs: u32,
-  inputs: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> spikes: array<f32>;
-@group(0) @binding(2) var<storage, read> counts: array<u32>;
-@group(0) @binding(3) var<storage, read> index: array<u32>;
 @group(0) @binding(4) var<storage, read> grad_drive: array<f32>;
 @group(0) @binding(5) var<storage, read_write> grad_weights: array<f32>;
 
 @compute @workgroup_size(16, 4)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let k = grid_list(gid, groups);
   let i0 = gid.x * 4u;
-  let k = gid.y + gid.z * groups.y * 4u;
   if (i0 >= params.outputs || k >= params.inputs) { return; }
-  let last = params.outputs - 1u;
-  let i1 = min(i0 + 1u, last);
-  let i2 = min(i0 + 2u, last);
-  let i3 = min(i0 + 3u, last);
+  let i1 = clamp_output(i0 + 1u);
+  let i2 = clamp_output(i0 + 2u);
+  let i3 = clamp_output(i0 + 3u);
   let base = k * params.rows;
   let n = counts[k];
   var acc = vec4<f32>(0.0);

@@ -8,47 +8,28 @@
 // Row T−1 of grad_drive and all of grad_membrane must be zero before n = T−1.
 // Bindings: 0 params, 1 membrane, 2 spikes, 3 grad_spikes, 4 recurrent V [N][N],
 // 5 grad_drive [T][B][N], 6 grad_membrane [B][N]; group 1: step (dynamic offset).
-override RESET_ZERO: bool = false;
+// Uniforms, step index and thread mapping: common/lif-recurrent.wgsl.
 override DETACH_RESET: bool = false;
 
-struct Params {
-  steps: u32,
-  batch: u32,
-  neurons: u32,
-  alpha: f32,
-  beta: f32,
-  threshold: f32,
-  slope: f32,
-}
-
-struct Step { n: u32 }
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> membrane: array<f32>;
 @group(0) @binding(2) var<storage, read> spikes: array<f32>;
 @group(0) @binding(3) var<storage, read> grad_spikes: array<f32>;
 @group(0) @binding(4) var<storage, read> recurrent: array<f32>;
 @group(0) @binding(5) var<storage, read_write> grad_drive: array<f32>;
 @group(0) @binding(6) var<storage, read_write> grad_membrane: array<f32>;
-@group(1) @binding(0) var<uniform> step: Step;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = flat_id(gid, groups);
-  let count = params.batch * params.neurons;
-  if (idx >= count) { return; }
-  let b = idx / params.neurons;
-  let i = idx % params.neurons;
   let n = (params.steps - 1u) - step.n;   // step slot s runs time step T−1−s
-  let at = n * count + idx;
-  let row = n * count + b * params.neurons;
-  let u = membrane[at];
-  let s = spikes[at];
-  let g_u_next = grad_membrane[idx];
-  let g_i_next = grad_drive[at];
-  var g_s = grad_spikes[at];
+  let t = neuron_thread(flat_id(gid, groups), n);
+  if (t.idx >= t.count) { return; }
+  let u = membrane[t.at];
+  let s = spikes[t.at];
+  let g_u_next = grad_membrane[t.idx];
+  let g_i_next = grad_drive[t.at];
+  var g_s = grad_spikes[t.at];
   for (var k = 0u; k < params.neurons; k++) {
-    g_s += recurrent[k * params.neurons + i] * grad_drive[row + k];
+    g_s += recurrent[k * params.neurons + t.i] * grad_drive[t.row + k];
   }
   var keep = 1.0;
   if (RESET_ZERO) {
@@ -57,8 +38,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   } else {
     if (!DETACH_RESET) { g_s -= params.threshold * g_u_next; }
   }
-  grad_membrane[idx] = params.beta * keep * g_u_next + surrogate_grad(u - params.threshold, params.slope) * g_s;
+  grad_membrane[t.idx] = params.beta * keep * g_u_next + surrogate_grad(u - params.threshold, params.slope) * g_s;
   if (n > 0u) {
-    grad_drive[at - count] = params.alpha * g_i_next + g_u_next;
+    grad_drive[t.at - t.count] = params.alpha * g_i_next + g_u_next;
   }
 }

@@ -7,45 +7,26 @@
 // Row 0 of membrane and syn_current must be zero before n = 0.
 // Bindings: 0 params, 1 drive [T][B][N], 2 recurrent V [N][N], 3 membrane [T][B][N],
 // 4 spikes [T][B][N], 5 syn_current [B][N]; group 1: step (dynamic offset).
-// Threads: one per (sample, neuron).
-override RESET_ZERO: bool = false;
-
-struct Params {
-  steps: u32,
-  batch: u32,
-  neurons: u32,
-  alpha: f32,
-  beta: f32,
-  threshold: f32,
-}
-
-struct Step { n: u32 }
-
-@group(0) @binding(0) var<uniform> params: Params;
+// Uniforms, step index and thread mapping: common/lif-recurrent.wgsl.
 @group(0) @binding(1) var<storage, read> drive: array<f32>;
 @group(0) @binding(2) var<storage, read> recurrent: array<f32>;
 @group(0) @binding(3) var<storage, read_write> membrane: array<f32>;
 @group(0) @binding(4) var<storage, read_write> spikes: array<f32>;
 @group(0) @binding(5) var<storage, read_write> syn_current: array<f32>;
-@group(1) @binding(0) var<uniform> step: Step;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = flat_id(gid, groups);
-  let count = params.batch * params.neurons;
-  if (idx >= count) { return; }
-  let b = idx / params.neurons;
-  let i = idx % params.neurons;
   let n = step.n;
-  let row = n * count + b * params.neurons;
-  let u = membrane[n * count + idx];
+  let t = neuron_thread(flat_id(gid, groups), n);
+  if (t.idx >= t.count) { return; }
+  let u = membrane[t.at];
   let s = select(0.0, 1.0, u > params.threshold);
-  spikes[n * count + idx] = s;
+  spikes[t.at] = s;
   var rec = 0.0;
   for (var k = 0u; k < params.neurons; k++) {
-    if (membrane[row + k] > params.threshold) { rec += recurrent[i * params.neurons + k]; }
+    if (membrane[t.row + k] > params.threshold) { rec += recurrent[t.i * params.neurons + k]; }
   }
-  let syn = syn_current[idx];
+  let syn = syn_current[t.idx];
   if (n + 1u < params.steps) {
     var u_next: f32;
     if (RESET_ZERO) {
@@ -53,7 +34,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     } else {
       u_next = params.beta * u + syn - params.threshold * s;
     }
-    membrane[(n + 1u) * count + idx] = u_next;
+    membrane[(n + 1u) * t.count + t.idx] = u_next;
   }
-  syn_current[idx] = params.alpha * syn + drive[n * count + idx] + rec;
+  syn_current[t.idx] = params.alpha * syn + drive[t.at] + rec;
 }

@@ -2,21 +2,11 @@
 // gI' = dL/dIo[n+1] (zero at n = T−1):
 //   dL/d drive[n] = gI';   gUo[n] = dL/dy[n] + β·gU';   gIo[n] = α·gI' + gU'
 // Bindings: 0 params, 1 grad_voltage dL/dy [T][B][O], 2 grad_drive (write) [T][B][O].
-struct Params {
-  steps: u32,
-  count: u32,
-  alpha: f32,
-  beta: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+// Uniforms and the entry point: common/readout-scan.wgsl.
 @group(0) @binding(1) var<storage, read> grad_voltage: array<f32>;
 @group(0) @binding(2) var<storage, read_write> grad_drive: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = flat_id(gid, groups);
-  if (idx >= params.count) { return; }
+fn scan(idx: u32) {
   var g_u_next = 0.0;
   var g_i_next = 0.0;
   for (var step = params.steps; step > 0u; step--) {

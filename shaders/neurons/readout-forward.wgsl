@@ -2,22 +2,11 @@
 //   Io[n+1] = α·Io[n] + drive[n]   (drive = Wo·S_L, from linear/matmul)
 //   Uo[n+1] = β·Uo[n] + Io[n]
 // Bindings: 0 params, 1 drive [T][B][O], 2 voltage y (write) [T][B][O].
-// Threads: one per (sample, output).
-struct Params {
-  steps: u32,
-  count: u32,
-  alpha: f32,
-  beta: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+// Threads: one per (sample, output). Uniforms and the entry point: common/readout-scan.wgsl.
 @group(0) @binding(1) var<storage, read> drive: array<f32>;
 @group(0) @binding(2) var<storage, read_write> voltage: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = flat_id(gid, groups);
-  if (idx >= params.count) { return; }
+fn scan(idx: u32) {
   var syn = 0.0;
   var u = 0.0;
   for (var n = 0u; n < params.steps; n++) {

@@ -2,8 +2,8 @@
 // one parameter buffer with the clipping factor and skip flag of optim/grad-norm:
 //   g = scale·grad;  m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 //   w −= lr·( m/(1−β1^t) / (sqrt(v/(1−β2^t)) + ε) + wd·w ),   t = state.updates
-// Bindings: 0 params, 1 weights, 2 grad, 3 moment1, 4 moment2, 5 state.
-// Threads: one per weight.
+// Bindings 0–3 (params, weights, grad, state): common/weight-update.wgsl;
+// 4 moment1, 5 moment2. Threads: one per weight.
 struct Params {
   length: u32,
   lr: f32,
@@ -13,28 +13,13 @@ struct Params {
   weight_decay: f32,
 }
 
-struct OptState {
-  scale: f32,
-  norm: f32,
-  updates: u32,
-  skipped: u32,
-  calls: u32,
-  first_bad_call: u32,
-  bad: u32,
-  _pad: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> weights: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> moment1: array<f32>;
-@group(0) @binding(4) var<storage, read_write> moment2: array<f32>;
-@group(0) @binding(5) var<storage, read> state: OptState;
+@group(0) @binding(4) var<storage, read_write> moment1: array<f32>;
+@group(0) @binding(5) var<storage, read_write> moment2: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = flat_id(gid, groups);
-  if (i >= params.length || state.bad != 0u) { return; }
+  if (!updates_weight(i)) { return; }
   let g = state.scale * grad[i];
   let m = params.beta1 * moment1[i] + (1.0 - params.beta1) * g;
   let v = params.beta2 * moment2[i] + (1.0 - params.beta2) * g * g;

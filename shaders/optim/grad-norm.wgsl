@@ -6,7 +6,7 @@
 // Entry `finalize` (one thread): norm = sqrt(Σ partials); a non-finite norm marks
 // the step bad (the optimizers then skip it) and records the first bad call;
 // otherwise scale = max_norm / norm when max_norm > 0 and norm > max_norm, else 1.
-// Bindings: 0 params, 1 grad, 2 partials, 3 state (OptState).
+// Bindings: 0 params, 1 grad, 2 partials, 3 state (OptState, common/opt-state.wgsl).
 const CHUNK: u32 = 256u;
 const NONE: u32 = 0xffffffffu;
 
@@ -14,17 +14,6 @@ struct Params {
   length: u32,      // elements of this gradient buffer (partial)
   offset: u32,      // first partial slot of this buffer (partial) | number of partials (finalize)
   max_norm: f32,    // 0: no clipping
-  _pad: u32,
-}
-
-struct OptState {
-  scale: f32,
-  norm: f32,
-  updates: u32,         // applied optimizer steps (Adam's t)
-  skipped: u32,         // steps skipped for non-finite gradients
-  calls: u32,           // optimizer calls so far
-  first_bad_call: u32,  // 1-based call index of the first non-finite step, or NONE
-  bad: u32,             // 1 while the current step is skipped
   _pad: u32,
 }
 

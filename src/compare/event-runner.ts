@@ -44,25 +44,24 @@
  * (`eventNetworkConvergence`).
  */
 import type { WebspikeDevice } from '../gpu/device.js';
-import { describeDevice } from '../gpu/device.js';
-import { readF32 } from '../gpu/buffers.js';
 import { shuffledOrder, batchIndices } from '../data/batches.js';
 import { createNetwork, type GpuNetwork } from '../layers/network.js';
 import { eventLifForward } from '../layers/event-lif-forward.js';
 import { bptt } from '../methods/bptt.js';
 import { eventPropGradients } from '../methods/eventprop-gpu.js';
 import { driveFactor } from '../model/discretize.js';
-import { parameterShapes, type NetworkSpec, type NetworkWeights } from '../model/network.js';
+import type { NetworkSpec, NetworkWeights } from '../model/network.js';
 import { createOptimizer } from '../optim/optimizer.js';
 import { eventForward, type EventLifSpec, type InputSpike } from '../reference/event-lif.js';
 import { eventLoss, eventProp } from '../reference/eventprop.js';
-import { toFloat64Weights, type Float64Weights, type WeightsLike } from '../reference/lif-network.js';
+import { paramTensor, toFloat64Weights, type Float64Weights, type WeightsLike } from '../reference/lif-network.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
 import type { EventDataset } from '../train/event-data.js';
 import { eventSpecFromConfig, gaussianEventWeights, networkSpecFromEvent, trainEvents, validateEventConfig, type EventEpochMetrics, type EventTrainConfig } from '../train/event-trainer.js';
 import { discreteBatchInput, discreteOptimizer, discretizeNetwork, scaleWeights, trainDiscretized } from '../train/discretized-trainer.js';
 import { eventNetworkConvergence, type ConvergenceSection } from './convergence.js';
 import { gradientFidelity, selectEntries, type Fidelity, type NamedGradient } from './metrics.js';
+import { candidateEntries, entryRandom, epochRecorder, paramRef, parameterBytes, plusMinus, probeForwardBackward, probeSection, reportHead, SWEEP_SLOPES, SWEEP_SURROGATES, timeSubmission } from './common.js';
 import { MEANING, trackAllocations, type CompareReport, type MethodResult, type ProbeRecord, type StepTiming, type SweepPoint } from './runner.js';
 
 export const EVENT_METHODS = ['bptt', 'eventprop'] as const;
@@ -158,40 +157,12 @@ async function discreteProbe(device: GPUDevice, espec: EventLifSpec, spec: Netwo
   try {
     device.queue.writeBuffer(run.input, 0, discreteBatchInput(ds, p.indices, undefined, B, dtMs, model.steps, espec.durationMs));
     device.queue.writeBuffer(run.labels, 0, Uint32Array.from(p.labels));
-    run.setValid(B);
-    const enc = device.createCommandEncoder({ label: 'compare/event-probe' });
-    run.encodeForward(enc);
-    run.encodeBackward(enc);
-    device.queue.submit([enc.finish()]);
-    const stats = await readF32(device, run.sampleStats, 2 * B);
-    let loss = 0;
-    let correct = 0;
-    for (let b = 0; b < B; b++) {
-      loss += stats[2 * b];
-      correct += stats[2 * b + 1];
-    }
-    const grad = namedGradient(spec, scaleWeights(await net.readGradients(), model.drive));
-    const spikesPerSample: number[] = [];
-    for (let l = 0; l < espec.hidden.length; l++) {
-      const o = run.observables.get(`hidden.${l}.spikes`);
-      if (!o) break;
-      const s = await readF32(device, o.buffer, o.shape.reduce((a, x) => a * x, 1));
-      let total = 0;
-      for (let i = 0; i < s.length; i++) total += s[i];
-      spikesPerSample.push(total / B);
-    }
-    return { loss: loss / B, accuracy: correct / B, grad, spikesPerSample, steps: model.steps };
+    const r = await probeForwardBackward(device, run, B, espec.hidden.length, 'compare/event-probe');
+    return { ...r, grad: namedGradient(spec, scaleWeights(await net.readGradients(), model.drive)), steps: model.steps };
   } finally {
     run.destroy();
     net.destroy();
   }
-}
-
-function tensorOf(w: Float64Weights, name: string): Float64Array {
-  if (name === 'readout.w') return w.readout;
-  const [, layer, kind] = name.split('.');
-  const h = w.hidden[Number(layer)];
-  return kind === 'v' ? h.v! : h.w;
 }
 
 /**
@@ -231,29 +202,19 @@ export function eventFiniteDifferences(espec: EventLifSpec, spec: NetworkSpec, w
   }
   const reference = namedGradient(spec, zero);
   const base = evaluate().pattern;
-  let state = 0x9e3779b9;
-  const rand = (k: number) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state % k;
-  };
+  const rand = entryRandom();
   const indices = new Map<string, number[]>();
   const fd: { name: string; data: Float64Array }[] = [];
   let skipped = 0;
   for (const t of reference) {
-    const nonzero = Array.from({ length: t.data.length }, (_, k) => k).filter((k) => t.data[k] !== 0);
-    const pool = nonzero.length ? nonzero : Array.from({ length: t.data.length }, (_, k) => k);
-    const tensor = tensorOf(w64, t.name);
+    const pool = candidateEntries(t.data);
+    const tensor = paramTensor(w64, paramRef(t.name));
     const chosen: { k: number; value: number }[] = [];
     for (let i = 0; i < pool.length && chosen.length < perTensor && i < 6 * perTensor; i++) {
       const r = i + rand(pool.length - i);
       [pool[i], pool[r]] = [pool[r], pool[i]];
       const k = pool[i];
-      const saved = tensor[k];
-      tensor[k] = saved + h;
-      const plus = evaluate();
-      tensor[k] = saved - h;
-      const minus = evaluate();
-      tensor[k] = saved;
+      const [plus, minus] = plusMinus(tensor, k, h, evaluate);
       if (plus.pattern !== base || minus.pattern !== base) {
         skipped++;
         continue;
@@ -347,17 +308,11 @@ async function discreteTiming(gpu: WebspikeDevice, espec: EventLifSpec, config: 
     device.queue.writeBuffer(run.labels, 0, labels);
     run.setValid(idx.length);
     // 0: forward, 1: forward + backward, 2: forward + backward + optimizer, 3: optimizer alone
-    const time = async (stage: 0 | 1 | 2 | 3) => {
-      const enc = device.createCommandEncoder({ label: 'compare/event-timing' });
+    const time = (stage: 0 | 1 | 2 | 3) => timeSubmission(device, 'compare/event-timing', (enc) => {
       if (stage < 3) run.encodeForward(enc);
       if (stage === 1 || stage === 2) run.encodeBackward(enc);
       if (stage >= 2) opt.encode(enc);
-      await device.queue.onSubmittedWorkDone();
-      const t0 = performance.now();
-      device.queue.submit([enc.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      return performance.now() - t0;
-    };
+    });
     await time(2); // warm-up
     const best = [Infinity, Infinity, Infinity, Infinity];
     for (let r = 0; r < reps; r++) for (const stage of [0, 1, 2, 3] as const) best[stage] = Math.min(best[stage], await time(stage));
@@ -422,11 +377,9 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
     log(`compare: ${name} — ${DESCRIPTION[name]}`);
     const probes: ProbeRecord[] = [await probeAt(name, 0, initial)];
     const epochs: MethodResult['epochs'] = [];
-    let wall = 0;
+    const recordEpoch = epochRecorder(epochs, log);
     const onEpoch = (untracked: <U>(f: () => Promise<U>) => Promise<U>) => async (m: EventEpochMetrics, st: { weights: () => Promise<NetworkWeights> }) => {
-      wall += m.seconds;
-      epochs.push({ ...m, wallSeconds: wall });
-      log(`  epoch ${m.epoch}: test acc ${(100 * m.testAccuracy).toFixed(2)}%, loss ${m.loss.toFixed(4)}, ${m.seconds.toFixed(1)} s`);
+      recordEpoch(m);
       probes.push(await untracked(async () => probeAt(name, m.epoch, await st.weights())));
     };
     let timing: StepTiming;
@@ -453,7 +406,7 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
     finals.set(name, final);
     results.push({
       label: name, name, description: DESCRIPTION[name], exact: name === 'eventprop', options: { name }, epochs, probes, timing: [timing],
-      memory: { storedBytes, storedBuffers: stored, peakAllocatedBytes: peak, parameterBytes: parameterShapes(spec).reduce((s, p) => s + 4 * p.shape[0] * p.shape[1], 0) },
+      memory: { storedBytes, storedBuffers: stored, peakAllocatedBytes: peak, parameterBytes: parameterBytes(spec) },
     });
   }
 
@@ -469,8 +422,8 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
       return { surrogate: s.name, slope: s.slope, dtMs: dt, steps: r.steps, loss: r.loss, accuracy: r.accuracy, spikesPerSample: r.spikesPerSample, vsDefault: gradientFidelity(r.grad, base.grad) };
     };
     const surrogates: SweepPoint[] = [];
-    for (const n of sw.surrogates ?? ['fast-sigmoid', 'triangle', 'arctan', 'gaussian']) {
-      for (const slope of sw.slopes ?? [2, 5, 10, 25]) surrogates.push(await point(surrogateByName(n, slope), o.dtMs));
+    for (const n of sw.surrogates ?? SWEEP_SURROGATES) {
+      for (const slope of sw.slopes ?? SWEEP_SLOPES) surrogates.push(await point(surrogateByName(n, slope), o.dtMs));
     }
     const dts: SweepPoint[] = [];
     for (const dt of sw.dts ?? [2, 1, 0.5, 0.25, 0.125].map((f) => f * o.dtMs)) dts.push(await point(surrogate, dt));
@@ -486,15 +439,11 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
 
   const dopt = discreteOptimizer(config.optimizer, c0, config.maxGradNorm);
   return {
-    version: 1,
-    kind: 'event',
-    reference: 'EventProp',
-    created: new Date().toISOString(),
-    device: describeDevice(gpu),
+    ...reportHead(gpu, 'event', 'EventProp'),
     data: { name: o.dataName ?? data.train.name, train: data.train.count, test: data.test.count, inputs: data.train.inputs, classes: espec.outputs },
     network: { sizes: [espec.inputs, ...config.hidden, espec.outputs], recurrent: false, steps: T0, surrogate: surrogate.name, slope: surrogate.slope, dtMs: o.dtMs },
     config,
-    probe: { batch: probe.indices.length, seed: 0, fdBatch: fd?.batch ?? 0, fdPerTensor: fd?.perTensor ?? 0, fdH: fd?.h ?? 0 },
+    probe: probeSection(probe.indices.length, 0, fd),
     event: {
       tauMemMs: espec.tauMemMs, tauSynMs: espec.tauSynMs, threshold: espec.threshold, durationMs: espec.durationMs, scanGridMs: config.gridStepMs,
       dtMs: o.dtMs, drive: c0, steps: T0, mapping: MEANING_EVENT.mapping,

@@ -45,10 +45,8 @@
  * discretisation) is `runEventComparison` (./event-runner.ts), which writes the
  * same report with `kind: 'event'`.
  */
-import { readF32 } from '../gpu/buffers.js';
 import { trackAllocations } from '../gpu/allocations.js';
 import type { WebspikeDevice } from '../gpu/device.js';
-import { describeDevice } from '../gpu/device.js';
 import { encodeCpu } from '../encode/encoders.js';
 import type { DatasetSplits, ImageDataset } from '../data/dataset.js';
 import { createNetwork } from '../layers/network.js';
@@ -58,12 +56,13 @@ import type { GradientMethod } from '../methods/method.js';
 import { initWeights, parameterShapes, weightList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
 import { lifParams } from '../neurons/lif.js';
 import { createOptimizer } from '../optim/optimizer.js';
-import { paramTensor, referenceBackward, referenceForward, referenceLoss, toFloat64Weights, type ParamRef } from '../reference/lif-network.js';
+import { paramTensor, referenceBackward, referenceForward, referenceLoss, toFloat64Weights } from '../reference/lif-network.js';
 import { surrogateByName } from '../surrogates.js';
 import { specFromConfig, train, type EpochMetrics, type TrainConfig } from '../train/trainer.js';
 import type { EventTrainConfig } from '../train/event-trainer.js';
 import { gradientFidelity, selectEntries, type Fidelity, type NamedGradient } from './metrics.js';
 import { networkConvergence, type ConvergenceSection } from './convergence.js';
+import { candidateEntries, entryRandom, epochRecorder, paramRef, parameterBytes, plusMinus, probeForwardBackward, probeSection, reportHead, SWEEP_SLOPES, SWEEP_SURROGATES, timeSubmission } from './common.js';
 
 export interface MethodChoice {
   /** a name `methodByName` knows: bptt, rtrl, eligibility */
@@ -238,29 +237,8 @@ async function probeGradient(device: GPUDevice, spec: NetworkSpec, weights: Netw
   try {
     device.queue.writeBuffer(run.input, 0, p.input.buffer, p.input.byteOffset, p.input.byteLength);
     device.queue.writeBuffer(run.labels, 0, p.labels);
-    run.setValid(B);
-    const enc = device.createCommandEncoder({ label: 'compare/probe' });
-    run.encodeForward(enc);
-    run.encodeBackward(enc);
-    device.queue.submit([enc.finish()]);
-    const stats = await readF32(device, run.sampleStats, 2 * B);
-    let loss = 0;
-    let correct = 0;
-    for (let b = 0; b < B; b++) {
-      loss += stats[2 * b];
-      correct += stats[2 * b + 1];
-    }
-    const grad = named(spec, await net.readGradients());
-    const spikesPerSample: number[] = [];
-    for (let l = 0; l < spec.hidden.length; l++) {
-      const o = run.observables.get(`hidden.${l}.spikes`);
-      if (!o) break;
-      const s = await readF32(device, o.buffer, o.shape.reduce((a, x) => a * x, 1));
-      let total = 0;
-      for (let i = 0; i < s.length; i++) total += s[i];
-      spikesPerSample.push(total / B);
-    }
-    return { loss: loss / B, accuracy: correct / B, grad, spikesPerSample };
+    const r = await probeForwardBackward(device, run, B, spec.hidden.length, 'compare/probe');
+    return { ...r, grad: named(spec, await net.readGradients()) };
   } finally {
     run.destroy();
     net.destroy();
@@ -281,16 +259,11 @@ function smoothFiniteDifferences(spec: NetworkSpec, weights: NetworkWeights, p: 
   const smooth: NamedGradient = parameterShapes(spec).map((s) => ({ name: s.name, data: paramTensor(g, paramRef(s.name)) }));
   const w64 = toFloat64Weights(weights);
   const loss = () => referenceLoss(spec, w64, p.input, p.steps, B, p.labels, { spike: 'smooth' });
-  let state = 0x9e3779b9;
-  const rand = (k: number) => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state % k;
-  };
+  const rand = entryRandom();
   const indices = new Map<string, number[]>();
   const fd: { name: string; data: Float64Array }[] = [];
   for (const t of smooth) {
-    const nonzero = Array.from({ length: t.data.length }, (_, k) => k).filter((k) => t.data[k] !== 0);
-    const pool = nonzero.length ? nonzero : Array.from({ length: t.data.length }, (_, k) => k);
+    const pool = candidateEntries(t.data);
     for (let k = 0; k < Math.min(perTensor, pool.length); k++) {
       const r = k + rand(pool.length - k);
       [pool[k], pool[r]] = [pool[r], pool[k]];
@@ -298,24 +271,13 @@ function smoothFiniteDifferences(spec: NetworkSpec, weights: NetworkWeights, p: 
     const chosen = pool.slice(0, Math.min(perTensor, pool.length)).sort((a, b) => a - b);
     const tensor = paramTensor(w64, paramRef(t.name));
     const values = chosen.map((k) => {
-      const saved = tensor[k];
-      tensor[k] = saved + h;
-      const plus = loss();
-      tensor[k] = saved - h;
-      const minus = loss();
-      tensor[k] = saved;
+      const [plus, minus] = plusMinus(tensor, k, h, loss);
       return (plus - minus) / (2 * h);
     });
     indices.set(t.name, chosen);
     fd.push({ name: t.name, data: Float64Array.from(values) });
   }
   return { indices, fd, smoothVsFd: gradientFidelity(selectEntries(smooth, indices), fd) };
-}
-
-function paramRef(name: string): ParamRef {
-  if (name === 'readout.w') return { kind: 'readout' };
-  const [, layer, kind] = name.split('.');
-  return { kind: kind as 'w' | 'v', layer: Number(layer) };
 }
 
 /** Queue wall time of forward, +backward, +optimizer on one training-size batch (minimum over reps). */
@@ -327,17 +289,11 @@ async function queueTiming(device: GPUDevice, spec: NetworkSpec, weights: Networ
     device.queue.writeBuffer(run.input, 0, p.input.buffer, p.input.byteOffset, p.input.byteLength);
     device.queue.writeBuffer(run.labels, 0, p.labels);
     run.setValid(config.batchSize);
-    const time = async (stage: 0 | 1 | 2) => {
-      const enc = device.createCommandEncoder({ label: 'compare/timing' });
+    const time = (stage: 0 | 1 | 2) => timeSubmission(device, 'compare/timing', (enc) => {
       run.encodeForward(enc);
       if (stage >= 1) run.encodeBackward(enc);
       if (stage >= 2) opt.encode(enc);
-      await device.queue.onSubmittedWorkDone();
-      const t0 = performance.now();
-      device.queue.submit([enc.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      return performance.now() - t0;
-    };
+    });
     await time(2); // warm-up (pipelines, first-use costs)
     const best = [Infinity, Infinity, Infinity];
     for (let r = 0; r < reps; r++) {
@@ -403,7 +359,7 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
     const epochs: MethodResult['epochs'] = [];
     const kernels = new Map<string, number>();
     let profiled = 0;
-    let wall = 0;
+    const recordEpoch = epochRecorder(epochs, log);
     let weightsNow: NetworkWeights = initial;
     const { result, peakBytes } = await trackAllocations(device, (untracked) => train(gpu, data, config, {
       method,
@@ -417,9 +373,7 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
         weightsNow = c.weights;
       },
       onEpoch: async (m) => {
-        wall += m.seconds;
-        epochs.push({ ...m, wallSeconds: wall });
-        log(`  epoch ${m.epoch}: test acc ${(100 * m.testAccuracy).toFixed(2)}%, loss ${m.loss.toFixed(4)}, ${m.seconds.toFixed(1)} s`);
+        recordEpoch(m);
         probes.push(await untracked(() => probeAt(m.epoch, weightsNow, method)));
       },
     }));
@@ -443,7 +397,7 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
     net.destroy();
     results.push({
       label, name: method.name, description: method.description, exact: method.exact, options: choice, epochs, probes, timing,
-      memory: { storedBytes: st.totalBytes, storedBuffers: st.buffers.map((b) => ({ ...b })), peakAllocatedBytes: peakBytes, parameterBytes: parameterShapes(spec).reduce((s, p) => s + 4 * p.shape[0] * p.shape[1], 0) },
+      memory: { storedBytes: st.totalBytes, storedBuffers: st.buffers.map((b) => ({ ...b })), peakAllocatedBytes: peakBytes, parameterBytes: parameterBytes(spec) },
     });
   }
 
@@ -457,8 +411,8 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
     });
     const dt0 = config.neuron.dtMs ?? 1;
     const surrogates: SweepPoint[] = [];
-    for (const name of sw.surrogates ?? ['fast-sigmoid', 'triangle', 'arctan', 'gaussian']) {
-      for (const slope of sw.slopes ?? [2, 5, 10, 25]) {
+    for (const name of sw.surrogates ?? SWEEP_SURROGATES) {
+      for (const slope of sw.slopes ?? SWEEP_SLOPES) {
         const s = { ...spec, surrogate: surrogateByName(name, slope) };
         surrogates.push(point(s, dt0, config.steps, await probeGradient(device, s, weights, reference, probe)));
       }
@@ -483,15 +437,11 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
   }
 
   return {
-    version: 1,
-    kind: 'discrete',
-    reference: 'exact BPTT',
-    created: new Date().toISOString(),
-    device: describeDevice(gpu),
+    ...reportHead(gpu, 'discrete', 'exact BPTT'),
     data: { name: o.dataName ?? data.train.name, train: data.train.count, test: data.test.count, inputs, classes: spec.outputs },
     network: { sizes: [inputs, ...config.hidden, spec.outputs], recurrent: config.recurrent, steps: config.steps, surrogate: spec.surrogate.name, slope: spec.surrogate.slope, dtMs: config.neuron.dtMs ?? 1 },
     config,
-    probe: { batch: probeBatch, seed: probeSeed, fdBatch: fd?.batch ?? 0, fdPerTensor: fd?.perTensor ?? 0, fdH: fd?.h ?? 0 },
+    probe: probeSection(probeBatch, probeSeed, fd),
     meaning: MEANING,
     methods: results,
     sweep,
