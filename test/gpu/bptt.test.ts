@@ -28,6 +28,22 @@ interface Case {
   fusedWeightGrad?: BpttOptions['fusedWeightGrad'];
 }
 
+/** The random problem every reference comparison here uses: 29 inputs, 7 outputs, T = 13, B = 5. */
+function problem(c: Omit<Case, 'propagation' | 'detachReset'> & { detachReset?: boolean }) {
+  const spec: NetworkSpec = {
+    inputs: 29, hidden: c.hidden, outputs: 7,
+    neuron: lifParams({ reset: c.reset, detachReset: c.detachReset ?? false }),
+    surrogate: surrogateByName(c.surrogate), readoutReduce: c.reduce,
+  };
+  const T = 13;
+  const B = 5;
+  const weights = randomNetwork(spec, 7, { gain: 3 });
+  const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
+  if (c.graded) input.forEach((x, i) => (input[i] = x * [0.5, 1, 2][i % 3]));
+  const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
+  return { spec, T, B, weights, input, labels };
+}
+
 const cases: Omit<Case, 'propagation'>[] = [];
 for (const surrogate of SURROGATE_NAMES) {
   cases.push({ hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate, reduce: 'max' });
@@ -58,20 +74,7 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
     const prop = typeof c.propagation === 'object' ? `forward ${c.propagation.forward}/grad ${c.propagation.weightGrad}` : c.propagation;
     const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${prop}${c.graded ? ' graded input' : ''}${c.fusedWeightGrad ? ` weight grad ${c.fusedWeightGrad}` : ''}`;
     gpuTest(name, async ({ device }) => {
-      const spec: NetworkSpec = {
-        inputs: 29,
-        hidden: c.hidden,
-        outputs: 7,
-        neuron: lifParams({ reset: c.reset, detachReset: c.detachReset }),
-        surrogate: surrogateByName(c.surrogate),
-        readoutReduce: c.reduce,
-      };
-      const T = 13;
-      const B = 5;
-      const weights = randomNetwork(spec, 7, { gain: 3 });
-      const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
-      if (c.graded) input.forEach((x, i) => (input[i] = x * [0.5, 1, 2][i % 3]));
-      const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
+      const { spec, T, B, weights, input, labels } = problem(c);
       const net = createNetwork(device, spec, weights);
       const run = bptt({ propagation: c.propagation, fusedWeightGrad: c.fusedWeightGrad }).bind(net, { batch: B, steps: T });
       device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
@@ -138,17 +141,7 @@ describe("fused path with f16 membrane storage (membraneStorage: 'f16')", () => 
   for (const c of f16Cases) {
     const name = `${c.hidden.map((h) => h.size).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce}${c.graded ? ' graded input' : ''}: spikes exact, gradients near the reference, membrane bytes halved`;
     gpuTest(name, async ({ device }) => {
-      const spec: NetworkSpec = {
-        inputs: 29, hidden: c.hidden, outputs: 7,
-        neuron: lifParams({ reset: c.reset, detachReset: c.detachReset }),
-        surrogate: surrogateByName(c.surrogate), readoutReduce: c.reduce,
-      };
-      const T = 13;
-      const B = 5;
-      const weights = randomNetwork(spec, 7, { gain: 3 });
-      const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
-      if (c.graded) input.forEach((x, i) => (input[i] = x * [0.5, 1, 2][i % 3]));
-      const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
+      const { spec, T, B, weights, input, labels } = problem(c);
       const net = createNetwork(device, spec, weights);
       const run = bptt({ propagation: 'fused', membraneStorage: 'f16' }).bind(net, { batch: B, steps: T });
       const exact = bptt({ propagation: 'fused' }).bind(net, { batch: B, steps: T });
@@ -218,15 +211,7 @@ describe("'adaptive' propagation: per-call event/dense choice from measured acti
   ];
   for (const c of nets) {
     gpuTest(`${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')}: every threshold gives the reference's gradients, and the choice follows the measured activity`, async ({ device }) => {
-      const spec: NetworkSpec = {
-        inputs: 29, hidden: c.hidden, outputs: 7, neuron: lifParams({ reset: c.reset }),
-        surrogate: surrogateByName(c.surrogate), readoutReduce: c.reduce,
-      };
-      const T = 13;
-      const B = 5;
-      const weights = randomNetwork(spec, 7, { gain: 3 });
-      const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
-      const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
+      const { spec, T, B, weights, input, labels } = problem(c);
       const ref = referenceForward(spec, weights, input, T, B, labels);
       const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
       // activity of each spike matrix that feeds a projection
