@@ -371,7 +371,7 @@ export async function trainEvents(
           spec, weights: await net.readWeights(),
           optimizer: { spec: { ...config.optimizer, lr: baseLr }, updates: opt.status.updates, slots: opt.slots },
           training: { ...config, method: { name: 'eventprop' }, model: 'continuous', epoch: epoch + 1, lrDecayFrom: decayFrom, checkpointPath: options.checkpointPath },
-          metrics: metrics as unknown as Record<string, unknown>[],
+          metrics: metrics.slice() as unknown as Record<string, unknown>[],
         };
         await saveCheckpoint(options.checkpointPath, checkpoint);
         lastCheckpoint = options.checkpointPath;

@@ -338,7 +338,8 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
           spec, weights: await net.readWeights(),
           optimizer: { spec: { ...config.optimizer, lr: baseLr }, updates: opt.status.updates, slots: opt.slots },
           training: { ...config, surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope }, epoch: epoch + 1, ...(options.checkpointPath && { checkpointPath: options.checkpointPath }) },
-          metrics: metrics as unknown as Record<string, unknown>[],
+          // a snapshot: the run goes on appending to `metrics`, and a kept checkpoint must not change
+          metrics: metrics.slice() as unknown as Record<string, unknown>[],
         };
         if (options.checkpointPath) {
           await saveCheckpoint(options.checkpointPath, checkpoint);

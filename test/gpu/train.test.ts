@@ -67,6 +67,16 @@ describe('training on real MNIST digits', () => {
     expect((await loadCheckpoint(join(dir, 'b.json'))).optimizer?.spec.lr).toBe(0.03);
   });
 
+  gpuTest('a checkpoint handed to onCheckpoint keeps its own metrics while training goes on', async ({ gpu }) => {
+    const { train: tr, test } = await loadMnistDigits({ cacheDir });
+    const data = { train: takeFirst(tr, 64), test: takeFirst(test, 32) };
+    const kept: { epoch: number; metrics: number }[] = [];
+    const held: Awaited<ReturnType<typeof loadCheckpoint>>[] = [];
+    await train(gpu, data, small({ epochs: 3 }), { onCheckpoint: (c) => void held.push(c) });
+    held.forEach((c) => kept.push({ epoch: Number(c.training?.epoch), metrics: c.metrics?.length ?? 0 }));
+    expect(kept).toEqual([{ epoch: 1, metrics: 1 }, { epoch: 2, metrics: 2 }, { epoch: 3, metrics: 3 }]);
+  });
+
   gpuTest('a non-finite gradient stops training, names the step, and keeps the last good checkpoint', async ({ gpu }) => {
     const { train: tr, test } = await loadMnistDigits({ cacheDir });
     const data = { train: takeFirst(tr, 128), test: takeFirst(test, 32) };
