@@ -15,9 +15,11 @@ export interface LifFusedBackwardArgs {
   membrane: GPUBuffer;
   /** membrane storage (default 'f32') */
   storage?: 'f32' | 'f16';
-  /** the layer under the readout: dL/d readout drive [T][B][O] with the readout weights and gradient */
-  /** readoutGradSlices: dWo per sample chunk [chunks][O][N] (overwritten) */
-  top?: { gradReadoutDrive: GPUBuffer; readoutWeights: GPUBuffer; readoutGradSlices: GPUBuffer; outputs: number };
+  /**
+   * the layer under the readout: dL/dy [T][B][O] (the readout voltage gradient), the readout
+   * weights and the readout's α, β (dL/dS follows from them by the readout's recurrence)
+   */
+  top?: { gradVoltage: GPUBuffer; readoutWeights: GPUBuffer; outputs: number; alpha: number; beta: number };
   /** otherwise dL/dS [T][B][N] from the layer above */
   gradSpikes?: GPUBuffer;
   inSpikes: GPUBuffer;
@@ -40,7 +42,7 @@ export function lifFusedBackwardSpec(params: LifParams, surrogate: Surrogate, to
   return {
     name: `neurons/lif-fused-backward(${surrogate.name})`,
     code: surrogate.wgsl + shader('neurons/lif-fused-backward'),
-    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
+    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
     constants: {
       TOP: top, RESET_ZERO: params.reset === 'zero', DETACH_RESET: params.detachReset, WRITE_GRAD_DRIVE: writeGradDrive, WEIGHT_GRAD: weightGrad,
       HALF: storage === 'f16',
@@ -57,6 +59,7 @@ export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Di
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, outputs: a.top?.outputs ?? 0, chunks: a.chunks, padded: paddedNeurons(a.neurons),
     half_words: halfMembraneWords(a.neurons),
     alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold, slope: a.surrogate.slope,
+    readout_alpha: a.top?.alpha ?? 0, readout_beta: a.top?.beta ?? 0,
   });
   // bindings the variant does not use take small placeholder buffers of their own
   const unused: GPUBuffer[] = [];
@@ -66,8 +69,8 @@ export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Di
     return b;
   };
   const resources = [
-    u.buffer, a.membrane, a.top?.gradReadoutDrive ?? a.gradSpikes!, a.top?.readoutWeights ?? placeholder(),
-    a.top?.readoutGradSlices ?? placeholder(), a.inSpikes, a.inLists, a.gradWeightsT ?? placeholder(), a.gradDrive ?? placeholder(),
+    u.buffer, a.membrane, a.top?.gradVoltage ?? a.gradSpikes!, a.top?.readoutWeights ?? placeholder(),
+    a.inSpikes, a.inLists, a.gradWeightsT ?? placeholder(), a.gradDrive ?? placeholder(),
   ];
   return bind(device, pipelineFor(device, spec), {
     resources,

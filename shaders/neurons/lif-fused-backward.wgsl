@@ -1,23 +1,27 @@
 // Fused reverse scan of a feed-forward LIF layer for surrogate BPTT (Neftci et
 // al. 2019, Box 2 eq. 7 with σ′(U − ϑ) in place of Θ′), with its weight gradient
-// and, for the layer under the readout, the readout's gradient terms:
+// and, for the layer under the readout, its gradient through the readout:
 //   gS[n]  = TOP ? Σ_o gDo[n,b,o]·Wo[o,i] : grad_in[n,b,i]     (gDo = dL/d readout drive)
+//   TOP: the readout is linear (neurons/readout-backward: gDo[n] = GI[n+1], GI[n] = αo·GI[n+1] + GU[n+1],
+//   GU[n] = dL/dy[n] + βo·GU[n+1]), so Wo·gDo obeys the same recurrence per neuron:
+//   gS[n] = P[n+1],  P[n] = αo·P[n+1] + Q[n+1],  Q[n] = Σ_o Wo[o,i]·dL/dy[n,b,o] + βo·Q[n+1]
+//   (P[T] = Q[T] = 0): two multiply-adds per step, and the sum over outputs only on steps
+//   where dL/dy is nonzero (one step per output and sample for a max-over-time readout).
 //   then as neurons/lif-backward, with gU' = dL/dU[n+1], gI' = dL/dI[n+1]:
 //   dL/d drive[n] = gI';  gS[n] −= ϑ·gU' (subtract) | β·U[n]·gU' (zero) unless DETACH_RESET
 //   gU[n] = β·gU'·(RESET_ZERO ? 1 − S[n] : 1) + σ′(U[n] − ϑ)·gS[n];   gI[n] = α·gI' + gU'
 //   dWᵀ[k][i] += S_in[n,b,k]·dL/d drive[n]   over the active inputs k of row (n, b)
-//   TOP: dWo[o][i] += gDo[n,b,o]   where S[n,b,i] = 1
 // S[n] = Θ(U[n] − ϑ) is recomputed from the stored membrane (the same comparison
 // as the forward scan; with f16 storage, HALF, the forward rounds U so that the
 // comparison keeps its outcome, see neurons/lif-fused-forward). Sums over (n, b) stay in the thread that owns neuron i
-// and sample chunk c, so dWᵀ and dWo are accumulated in place, without atomics,
-// into per-chunk slices that linear/transpose sums afterwards.
-// Bindings: 0 params, 1 membrane U [T][B][N], 2 grad_in (TOP: gDo [T][B][O]; else
-// dL/dS [T][B][N]), 3 out_weights Wo [O][N] (TOP), 4 out_grad dWo [C][O][N] (TOP,
-// written), 5 in_spikes S_in [T·B][K], 6 in_lists (counts, index, flag;
-// linear/mask-lists), 7 grad_weights_t dWᵀ [C][K][P] (written; P = N padded to a
-// multiple of 512; only when WEIGHT_GRAD), 8 grad_drive [T][B][N] (written when
-// WRITE_GRAD_DRIVE).
+// and sample chunk c, so dWᵀ is accumulated in place, without atomics, into per-chunk
+// slices that linear/transpose sums afterwards. (The readout's own weight gradient is
+// neurons/readout-fused-backward's.)
+// Bindings: 0 params, 1 membrane U [T][B][N], 2 grad_in (TOP: dL/dy [T][B][O], the
+// readout voltage gradient; else dL/dS [T][B][N]), 3 out_weights Wo [O][N] (TOP),
+// 4 in_spikes S_in [T·B][K], 5 in_lists (counts, index, flag; linear/mask-lists),
+// 6 grad_weights_t dWᵀ [C][K][P] (written; P = N padded to a multiple of 512; only when
+// WEIGHT_GRAD), 7 grad_drive [T][B][N] (written when WRITE_GRAD_DRIVE).
 // Threads: x: 32 neurons i0 + 4·t (t < 32) with i0 = 512·wx + 128·⌊l/4⌋ + l mod 4 for
 // local index l (a workgroup of 16 covers 512 neurons; the 4 neighbouring
 // invocations that a CPU adapter runs as one vector handle 4 neighbouring neurons),
@@ -35,7 +39,6 @@ override WRITE_GRAD_DRIVE: bool = false;
 override WEIGHT_GRAD: bool = true;
 override HALF: bool = false;           // membrane stored as packed f16 pairs   // false: dW is left to linear/event-weight-grad-tiled (from grad_drive)
 const WG: u32 = 16u;
-const TILE_N: u32 = 32u;
 const LANES: u32 = 4u;   // SIMD width of a CPU adapter: neighbouring invocations run as one vector
 
 struct Params {
@@ -51,17 +54,18 @@ struct Params {
   beta: f32,
   threshold: f32,
   slope: f32,
+  readout_alpha: f32,
+  readout_beta: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> membrane: array<u32>;
 @group(0) @binding(2) var<storage, read> grad_in: array<f32>;
 @group(0) @binding(3) var<storage, read> out_weights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out_grad: array<f32>;
-@group(0) @binding(5) var<storage, read> in_spikes: array<f32>;
-@group(0) @binding(6) var<storage, read> in_lists: array<u32>;
-@group(0) @binding(7) var<storage, read_write> grad_weights_t: array<f32>;
-@group(0) @binding(8) var<storage, read_write> grad_drive: array<f32>;
+@group(0) @binding(4) var<storage, read> in_spikes: array<f32>;
+@group(0) @binding(5) var<storage, read> in_lists: array<u32>;
+@group(0) @binding(6) var<storage, read_write> grad_weights_t: array<f32>;
+@group(0) @binding(7) var<storage, read_write> grad_drive: array<f32>;
 
 struct Carry {
   g_u: f32,   // dL/dU[n+1]
@@ -125,17 +129,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let rows = params.steps * params.batch;
   let binary = in_lists[rows + rows * K] == 0u;
   let gw = chunk * K * P + i0;                     // this chunk's dWᵀ slice [K][P], column i0
-  let out_slice = chunk * params.outputs * N;      // this chunk's dWo slice [O][N]
   if (WEIGHT_GRAD) {
     for (var k = 0u; k < K; k++) {
       for (var t = 0u; t < 32u; t++) { grad_weights_t[gw + k * P + t * LANES] = 0.0; }
-    }
-  }
-  if (TOP) {
-    for (var o = 0u; o < params.outputs; o++) {
-      for (var t = 0u; t < 32u; t++) {
-        if (i0 + t * LANES < N) { out_grad[out_slice + o * N + i0 + t * LANES] = 0.0; }
-      }
     }
   }
   for (var b = chunk; b < params.batch; b += params.chunks) {
@@ -171,6 +167,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     var a29 = Carry(0.0, 0.0);
     var a30 = Carry(0.0, 0.0);
     var a31 = Carry(0.0, 0.0);
+    // TOP: P[n+1] and Q[n+1] of the tile's neurons (component c of entry j: neuron i0 + 4·(4j + c))
+    var p0 = vec4<f32>(0.0);
+    var p1 = vec4<f32>(0.0);
+    var p2 = vec4<f32>(0.0);
+    var p3 = vec4<f32>(0.0);
+    var p4 = vec4<f32>(0.0);
+    var p5 = vec4<f32>(0.0);
+    var p6 = vec4<f32>(0.0);
+    var p7 = vec4<f32>(0.0);
+    var q0 = vec4<f32>(0.0);
+    var q1 = vec4<f32>(0.0);
+    var q2 = vec4<f32>(0.0);
+    var q3 = vec4<f32>(0.0);
+    var q4 = vec4<f32>(0.0);
+    var q5 = vec4<f32>(0.0);
+    var q6 = vec4<f32>(0.0);
+    var q7 = vec4<f32>(0.0);
     for (var step = params.steps; step > 0u; step--) {
       let r = (step - 1u) * params.batch + b;
       // dWᵀ[k][i] += S_in[n,b,k]·dL/d drive[n],  dL/d drive[n] = gI[n+1]
@@ -243,31 +256,58 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       var s6 = vec4<f32>(0.0);
       var s7 = vec4<f32>(0.0);
       if (TOP) {
-        // gS = Σ_o gDo[n,b,o]·Wo[o,i]: one pass over the outputs for the whole tile
+        s0 = p0;
+        s1 = p1;
+        s2 = p2;
+        s3 = p3;
+        s4 = p4;
+        s5 = p5;
+        s6 = p6;
+        s7 = p7;
         let go = r * params.outputs;
-        for (var o = 0u; o < params.outputs; o++) {
-          let g = grad_in[go + o];
-          let wo = o * N;
-          s0 += g * out_weights4(wo, i0 + 0u * LANES);
-          s1 += g * out_weights4(wo, i0 + 4u * LANES);
-          s2 += g * out_weights4(wo, i0 + 8u * LANES);
-          s3 += g * out_weights4(wo, i0 + 12u * LANES);
-          s4 += g * out_weights4(wo, i0 + 16u * LANES);
-          s5 += g * out_weights4(wo, i0 + 20u * LANES);
-          s6 += g * out_weights4(wo, i0 + 24u * LANES);
-          s7 += g * out_weights4(wo, i0 + 28u * LANES);
-        }
-        // dWo[o][i] += gDo[n,b,o] where neuron i spiked
-        if (any(u0 > vec4<f32>(params.threshold)) || any(u1 > vec4<f32>(params.threshold)) || any(u2 > vec4<f32>(params.threshold)) || any(u3 > vec4<f32>(params.threshold)) || any(u4 > vec4<f32>(params.threshold)) || any(u5 > vec4<f32>(params.threshold)) || any(u6 > vec4<f32>(params.threshold)) || any(u7 > vec4<f32>(params.threshold))) {
-          let fired = array<vec4<bool>, 8>(u0 > vec4<f32>(params.threshold), u1 > vec4<f32>(params.threshold), u2 > vec4<f32>(params.threshold), u3 > vec4<f32>(params.threshold),
-                                           u4 > vec4<f32>(params.threshold), u5 > vec4<f32>(params.threshold), u6 > vec4<f32>(params.threshold), u7 > vec4<f32>(params.threshold));
-          for (var t = 0u; t < TILE_N; t++) {
-            let i = i0 + t * LANES;
-            if (i < N && fired[t / 4u][t % 4u]) {
-              for (var o = 0u; o < params.outputs; o++) { out_grad[out_slice + o * N + i] += grad_in[go + o]; }
-            }
+        // E[n] = Σ_o Wo[o,i]·dL/dy[n,b,o], skipped when this row's dL/dy is zero (NaN is not)
+        var live = false;
+        for (var o = 0u; o < params.outputs; o++) { live = live || grad_in[go + o] != 0.0; }
+        var e0 = vec4<f32>(0.0);
+        var e1 = vec4<f32>(0.0);
+        var e2 = vec4<f32>(0.0);
+        var e3 = vec4<f32>(0.0);
+        var e4 = vec4<f32>(0.0);
+        var e5 = vec4<f32>(0.0);
+        var e6 = vec4<f32>(0.0);
+        var e7 = vec4<f32>(0.0);
+        if (live) {
+          for (var o = 0u; o < params.outputs; o++) {
+            let g = grad_in[go + o];
+            let wo = o * N;
+            e0 += g * out_weights4(wo, i0 + 0u * LANES);
+            e1 += g * out_weights4(wo, i0 + 4u * LANES);
+            e2 += g * out_weights4(wo, i0 + 8u * LANES);
+            e3 += g * out_weights4(wo, i0 + 12u * LANES);
+            e4 += g * out_weights4(wo, i0 + 16u * LANES);
+            e5 += g * out_weights4(wo, i0 + 20u * LANES);
+            e6 += g * out_weights4(wo, i0 + 24u * LANES);
+            e7 += g * out_weights4(wo, i0 + 28u * LANES);
           }
         }
+        let ra = params.readout_alpha;
+        let rb = params.readout_beta;
+        p0 = ra * p0 + q0;
+        p1 = ra * p1 + q1;
+        p2 = ra * p2 + q2;
+        p3 = ra * p3 + q3;
+        p4 = ra * p4 + q4;
+        p5 = ra * p5 + q5;
+        p6 = ra * p6 + q6;
+        p7 = ra * p7 + q7;
+        q0 = e0 + rb * q0;
+        q1 = e1 + rb * q1;
+        q2 = e2 + rb * q2;
+        q3 = e3 + rb * q3;
+        q4 = e4 + rb * q4;
+        q5 = e5 + rb * q5;
+        q6 = e6 + rb * q6;
+        q7 = e7 + rb * q7;
       } else {
         s0 = grad_in4(row, i0 + 0u * LANES);
         s1 = grad_in4(row, i0 + 4u * LANES);

@@ -22,14 +22,17 @@
  *   forward:  input → bit mask (linear/spike-mask) → row event lists (linear/mask-lists);
  *             per layer Wᵀ (linear/transpose) and one scan over all T steps that sums the
  *             weights of each row's active inputs and updates the LIF state in registers,
- *             storing U, S and S's bit mask (neurons/lif-fused-forward); the next layer's
- *             lists come from that mask; the readout sums Wo over the set bits and
- *             integrates in the same dispatch (neurons/readout-fused-forward).
- *   backward: readout-backward, then per layer one reverse scan (neurons/lif-fused-backward)
- *             that forms gS from dL/d drive_o·Wo in registers (top layer), recomputes
- *             S = Θ(U − ϑ), accumulates dWo and, per input event, dWᵀ into per-sample-chunk
- *             slices, summed and transposed by linear/transpose ('scan'), or writes
- *             dL/d drive for linear/event-weight-grad-tiled over per-input lists ('lists').
+ *             storing U, S and S's bit mask (neurons/lif-fused-forward); row lists from
+ *             that mask feed the next layer, or the readout, which sums Wo over each
+ *             row's spikes and integrates in the same dispatch (neurons/readout-fused-forward).
+ *   backward: the readout's reverse scan with dWo from the same row lists
+ *             (neurons/readout-fused-backward), then per layer one reverse scan
+ *             (neurons/lif-fused-backward) that carries gS = Wo·dL/d drive_o through the
+ *             readout's linear recurrence (top layer; the sum over outputs only where
+ *             dL/dy ≠ 0), recomputes S = Θ(U − ϑ) and accumulates, per input event, dWᵀ
+ *             into per-sample-chunk slices, summed and transposed by linear/transpose
+ *             ('scan'), or writes dL/d drive for linear/event-weight-grad-tiled over
+ *             per-input lists ('lists').
  */
 import { readU32, storageBuffer } from '../gpu/buffers.js';
 import { stepIndex, type Dispatch } from '../../kernels/kernel.js';
@@ -46,6 +49,7 @@ import { lifFusedForward, membraneWords, paddedInputWeights } from '../../kernel
 import { selectPath, type PathSelector } from '../../kernels/linear/select-path.js';
 import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused-backward.js';
 import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
+import { readoutFusedBackward } from '../../kernels/neurons/readout-fused-backward.js';
 import { lifForward } from '../../kernels/neurons/lif-forward.js';
 import { lifBackward } from '../../kernels/neurons/lif-backward.js';
 import { lifRecurrentForward } from '../../kernels/neurons/lif-recurrent-step.js';
@@ -280,7 +284,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   });
   const O = spec.outputs;
   const last = layers[layers.length - 1];
-  const readoutDrive = buf('bptt/readout/drive', rows * O);
+  const readoutDrive = fusedMode ? placeholderBuffer('bptt/readout/drive (unused)') : buf('bptt/readout/drive', rows * O);
   const voltage = buf('bptt/readout/voltage', rows * O, true);
   const gradVoltage = buf('bptt/readout/grad-voltage', rows * O);
   observables.set('readout.voltage', { buffer: voltage, shape: [T, B, O] });
@@ -313,23 +317,24 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
         inSpikes, inLists, weightsT, membrane: layer.membrane, spikes: layer.spikes, spikeMask: mask, storage,
         steps: T, batch: B, neurons: layer.size, inputs: inSize, params: p,
       }));
-      const record = { inSpikes, inLists, inSize, gradWeightsT, colLists, mask };
-      if (l < layers.length - 1) {
-        inLists = buf(`bptt/hidden.${l}/row-lists`, rowListLength(rows, layer.size), true);
-        forward.push(maskLists(device, { mask, lists: inLists, rows, cols: layer.size }));
-      }
+      const record = { inSpikes, inLists, inSize, gradWeightsT, colLists };
+      // row lists of the spikes: the next layer's input lists, or the readout's
+      inLists = buf(`bptt/hidden.${l}/row-lists`, rowListLength(rows, layer.size), true);
+      forward.push(maskLists(device, { mask, lists: inLists, rows, cols: layer.size }));
       inSpikes = layer.spikes;
       inSize = layer.size;
       return record;
     });
+    const lastLists = inLists;
     forward.push(readoutFusedForward(device, {
-      spikeMask: fused[fused.length - 1].mask, weights: net.readout.weights, voltage,
+      spikeLists: lastLists, weights: net.readout.weights, voltage,
       steps: T, batch: B, outputs: O, neurons: last.size, alpha: p.alpha, beta: p.beta,
     }));
     forward.push(loss.loss, loss.accumulate);
 
-    backward.push(readoutBackward(device, { ...ro, gradVoltage, gradDrive: readoutDrive }));
     const readoutGradSlices = buf('bptt/readout/grad-slices', chunks * O * last.size);
+    backward.push(readoutFusedBackward(device, { ...ro, gradVoltage, spikeLists: lastLists, gradSlices: readoutGradSlices, chunks, neurons: last.size }));
+    backward.push(sumSlices(device, { input: readoutGradSlices, output: net.readout.grad, length: O * last.size, slices: chunks }));
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       const f = fused[l];
@@ -337,12 +342,11 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const top = l === layers.length - 1;
       backward.push(lifFusedBackward(device, {
         membrane: layer.membrane, storage,
-        top: top ? { gradReadoutDrive: readoutDrive, readoutWeights: net.readout.weights, readoutGradSlices, outputs: O } : undefined,
+        top: top ? { gradVoltage, readoutWeights: net.readout.weights, outputs: O, alpha: p.alpha, beta: p.beta } : undefined,
         gradSpikes: top ? undefined : layer.gradSpikes,
         inSpikes: f.inSpikes, inLists: f.inLists, gradWeightsT: f.gradWeightsT, gradDrive: target || f.colLists ? layer.drive : undefined,
         chunks, steps: T, batch: B, neurons: layer.size, inputs: f.inSize, params: p, surrogate: spec.surrogate,
       }));
-      if (top) backward.push(sumSlices(device, { input: readoutGradSlices, output: net.readout.grad, length: O * layer.size, slices: chunks }));
       if (f.gradWeightsT) {
         backward.push(transpose(device, { input: f.gradWeightsT, output: net.hidden[l].w.grad, rows: f.inSize, cols: layer.size, slices: chunks, stride: paddedNeurons(layer.size) }));
       } else {

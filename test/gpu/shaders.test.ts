@@ -19,6 +19,7 @@ import { transposeSpec } from '../../kernels/linear/transpose.js';
 import { lifFusedForwardSpec } from '../../kernels/neurons/lif-fused-forward.js';
 import { lifFusedBackwardSpec } from '../../kernels/neurons/lif-fused-backward.js';
 import { readoutFusedForwardSpec } from '../../kernels/neurons/readout-fused-forward.js';
+import { readoutFusedBackwardSpec } from '../../kernels/neurons/readout-fused-backward.js';
 import { lifRecurrentStepSpec } from '../../kernels/neurons/lif-recurrent-step.js';
 import { lifRecurrentBackwardSpec } from '../../kernels/neurons/lif-recurrent-backward-step.js';
 import { readoutBackwardSpec, readoutForwardSpec } from '../../kernels/neurons/readout.js';
@@ -50,7 +51,7 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
       for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'));
     }
   }
-  specs.push(spikeMaskSpec(), maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec());
+  specs.push(spikeMaskSpec(), maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
   specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true));
   if (subgroups) specs.push(gradNormSpec('partial', true));

@@ -1,0 +1,56 @@
+// Reverse scan through the leaky-integrator readout for the fused BPTT path, with the
+// readout weight gradient (neurons/readout-backward's recurrence, DESIGN.md):
+//   gD[n] = GI[n+1];  GU[n] = dL/dy[n] + β·GU[n+1];  GI[n] = α·GI[n+1] + GU[n+1]   (GI[T] = GU[T] = 0)
+//   dWo[o, i] += gD[n, b, o]   for every spike S_L[n, b, i] = 1
+// The spikes arrive as the row lists of the last hidden layer (linear/mask-lists), so
+// the weight gradient costs one update per spike. The layer below gets its gradient
+// from the same recurrence (neurons/lif-fused-backward, TOP), so gD is not stored.
+// Sums over samples stay in the thread: thread (o, c) scans the samples c, c + C, …
+// of chunk c and accumulates into slice c of the output ([C][O][N], zeroed here),
+// which linear/transpose (sum only) adds up.
+// Bindings: 0 params, 1 grad_voltage dL/dy [T][B][O], 2 spike_lists (counts [T·B],
+// index [T·B][N]), 3 grad_slices [C][O][N] (written).
+// Threads: x: output o (16 per workgroup), y: chunk c. Neighbouring threads share the
+// sample, so they walk the same lists.
+struct Params {
+  steps: u32,
+  batch: u32,
+  outputs: u32,
+  neurons: u32,
+  chunks: u32,
+  alpha: f32,
+  beta: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> grad_voltage: array<f32>;
+@group(0) @binding(2) var<storage, read> spike_lists: array<u32>;
+@group(0) @binding(3) var<storage, read_write> grad_slices: array<f32>;
+
+@compute @workgroup_size(16)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let o = gid.x;
+  let c = gid.y;
+  if (o >= params.outputs || c >= params.chunks) { return; }
+  let N = params.neurons;
+  let rows = params.steps * params.batch;
+  let slice = (c * params.outputs + o) * N;
+  for (var i = 0u; i < N; i++) { grad_slices[slice + i] = 0.0; }
+  for (var b = c; b < params.batch; b += params.chunks) {
+    var g_u_next = 0.0;
+    var g_i_next = 0.0;
+    for (var step = params.steps; step > 0u; step--) {
+      let r = (step - 1u) * params.batch + b;
+      let g = g_i_next;   // dL/d drive[n]
+      let count = spike_lists[r];
+      let list = rows + r * N;
+      for (var q = 0u; q < count; q++) {
+        let at = slice + spike_lists[list + q];
+        grad_slices[at] += g;
+      }
+      let g_u = grad_voltage[r * params.outputs + o] + params.beta * g_u_next;
+      g_i_next = params.alpha * g_i_next + g_u_next;
+      g_u_next = g_u;
+    }
+  }
+}
