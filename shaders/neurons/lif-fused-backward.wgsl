@@ -195,7 +195,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       let g5 = vec4<f32>(a20.g_i, a21.g_i, a22.g_i, a23.g_i);
       let g6 = vec4<f32>(a24.g_i, a25.g_i, a26.g_i, a27.g_i);
       let g7 = vec4<f32>(a28.g_i, a29.g_i, a30.g_i, a31.g_i);
-      if (WEIGHT_GRAD && (nonzero(g0) || nonzero(g1) || nonzero(g2) || nonzero(g3) || nonzero(g4) || nonzero(g5) || nonzero(g6) || nonzero(g7))) {
+      // | and &, not || and &&: each short-circuit is a branch, which a CPU adapter pays for
+      if (WEIGHT_GRAD & (nonzero(g0) | nonzero(g1) | nonzero(g2) | nonzero(g3) | nonzero(g4) | nonzero(g5) | nonzero(g6) | nonzero(g7))) {
         let count = in_lists[r];
         let list = rows + r * K;
         let src = r * K;
@@ -267,7 +268,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         let go = r * params.outputs;
         // E[n] = Σ_o Wo[o,i]·dL/dy[n,b,o], skipped when this row's dL/dy is zero (NaN is not)
         var live = false;
-        for (var o = 0u; o < params.outputs; o++) { live = live || grad_in[go + o] != 0.0; }
+        for (var o = 0u; o < params.outputs; o++) { live = live | (grad_in[go + o] != 0.0); }
         var e0 = vec4<f32>(0.0);
         var e1 = vec4<f32>(0.0);
         var e2 = vec4<f32>(0.0);
