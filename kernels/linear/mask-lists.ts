@@ -1,12 +1,14 @@
 import { shader } from '../../src/shaders.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
-import { maskWords } from './spike-mask.js';
 
 export const WORKGROUP = 64;
 
+/** Mask words per row of a spike matrix with `cols` columns (lane-strided layout; see linear/mask-lists.wgsl). */
+export const maskWords = (cols: number): number => 32 * Math.ceil(cols / 1024);
+
 /**
  * u32 elements of a row-list buffer for [rows][cols]: counts [rows], index [rows][cols], then one
- * flag word (nonzero: some value is neither 0 nor 1; written by linear/spike-mask, zero otherwise).
+ * flag word (nonzero: some value is neither 0 nor 1; written by linear/row-lists, zero otherwise).
  */
 export const rowListLength = (rows: number, cols: number): number => rows + rows * cols + 1;
 
@@ -17,7 +19,7 @@ export const maskListsSpec = (): KernelSpec => ({
   constants: { WG: WORKGROUP },
 });
 
-/** Row event lists (counts, then indices; rowListLength) from a spike mask (linear/spike-mask layout). */
+/** Row event lists (counts, then indices; rowListLength) from a spike mask (lane-strided layout, maskWords per row). */
 export function maskLists(device: GPUDevice, a: { mask: GPUBuffer; lists: GPUBuffer; rows: number; cols: number }): Dispatch {
   const spec = maskListsSpec();
   const u = uniformBlock(device, spec, { rows: a.rows, cols: a.cols, words: maskWords(a.cols) });

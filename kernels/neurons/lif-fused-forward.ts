@@ -1,6 +1,6 @@
 import { shader } from '../../src/shaders.js';
 import type { LifParams } from '../../src/neurons/lif.js';
-import { maskWords } from '../linear/spike-mask.js';
+import { maskWords } from '../linear/mask-lists.js';
 import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 /** Neurons covered by one workgroup (threads × neurons per thread, fixed in the WGSL). */

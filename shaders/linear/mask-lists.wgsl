@@ -1,10 +1,14 @@
-// Event lists per row from the bit masks of linear/spike-mask (same layout):
+// Event lists per row from bit masks of a spike matrix S [R][K] in the lane-strided
+// layout that the fused BPTT kernels write (neurons/lif-fused-forward):
+//   P = ⌈K / 1024⌉ planes, W = 32·P words per row; word (r, p, l) sits at r·W + 32·p + l
+//   and its bit j is set  ⇔  S[r, k] ≠ 0  for  k = 1024·p + 32·j + l.
+// Output:
 //   lists[r] = #{k : S[r, k] ≠ 0}   (counts, r < R)
 //   lists[R + r·K + q] = the q-th such k, words in ascending order, bits ascending
 //   within a word (k = 1024·p + 32·j + l for word 32·p + l, bit j).
 // Capacity K per row, so no list can overflow. The buffer's last word (index R + R·K)
-// is the flag of linear/spike-mask and is not written here. Feeds neurons/lif-fused-forward and
-// neurons/lif-fused-backward.
+// is the flag of linear/row-lists (nonzero when some value is neither 0 nor 1) and is not
+// written here (a layer's spikes are binary). Feeds the fused BPTT kernels.
 // Bindings: 0 params, 1 mask [R·W], 2 lists [R + R·K + 1] (write).
 // Threads: one per row.
 struct Params {

@@ -4,9 +4,9 @@
 //   S[n] = Θ(U[n] − ϑ)
 //   I[n+1] = α·I[n] + Σ_{k active in row (n, b)} S_in[n,b,k]·W[i,k]
 //   U[n+1] = β·U[n] + I[n] − ϑ·S[n]          (RESET_ZERO: β·U[n]·(1 − S[n]) + I[n])
-// The sum runs over the row's event list (linear/mask-lists), so its cost follows the
+// The sum runs over the row's event list (linear/row-lists or linear/mask-lists), so its cost follows the
 // number of active inputs. Stores U[n], S[n] ([T][B][N]) and sets the spike bits of
-// S in the lane-strided mask layout of linear/spike-mask (atomicOr: the order of the
+// S in the lane-strided mask layout of linear/mask-lists (atomicOr: the order of the
 // writes does not matter, the result is deterministic).
 // Bindings: 0 params, 1 in_spikes S_in [T·B][K], 2 in_lists (counts [T·B], then
 // index [T·B][K], flag: nonzero when some input value is neither 0 nor 1), 3 weights_t

@@ -19,7 +19,7 @@
  * 'fused' propagation (feed-forward hidden layers; the default on software
  * adapters) records the same equations as fewer, time-fused dispatches whose cost
  * follows the number of spikes:
- *   forward:  input → bit mask (linear/spike-mask) → row event lists (linear/mask-lists);
+ *   forward:  input → row event lists (linear/row-lists);
  *             per layer Wᵀ (linear/transpose) and one scan over all T steps that sums the
  *             weights of each row's active inputs and updates the LIF state in registers,
  *             storing U, S and S's bit mask (neurons/lif-fused-forward); row lists from
@@ -42,9 +42,9 @@ import { eventForward } from '../../kernels/linear/event-forward.js';
 import { deviceRuntime, isSoftwareDevice } from '../gpu/device.js';
 import { eventWeightGrad } from '../../kernels/linear/event-weight-grad.js';
 import { eventWeightGradTiled } from '../../kernels/linear/event-weight-grad-tiled.js';
-import { maskWords, spikeMask } from '../../kernels/linear/spike-mask.js';
-import { maskLists, rowListLength } from '../../kernels/linear/mask-lists.js';
+import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
+import { rowLists } from '../../kernels/linear/row-lists.js';
 import { lifFusedForward, membraneWords, paddedInputWeights } from '../../kernels/neurons/lif-fused-forward.js';
 import { selectPath, type PathSelector } from '../../kernels/linear/select-path.js';
 import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused-backward.js';
@@ -89,11 +89,12 @@ export interface BpttOptions {
    * full spike matrices (linear/matmul). One choice for both, or one per phase.
    * 'fused' (feed-forward hidden layers only): per layer one dispatch runs the
    * whole forward time scan with the event-driven input propagation inside it
-   * (neurons/lif-fused-forward), the readout is driven straight from the hidden
-   * spike bits (neurons/readout-fused-forward), and one dispatch per layer runs the
-   * reverse scan with the readout gradient, dWo and dW accumulated inside it
-   * (neurons/lif-fused-backward); input lists come from bit masks
-   * (linear/spike-mask + linear/mask-lists).
+   * (neurons/lif-fused-forward), the readout is driven by the hidden spikes' row
+   * lists (neurons/readout-fused-forward), its reverse scan accumulates dWo over the
+   * same lists (neurons/readout-fused-backward), and one dispatch per layer runs the
+   * reverse scan with the readout gradient and dW accumulated inside it
+   * (neurons/lif-fused-backward); input lists come straight from the input
+   * (linear/row-lists), hidden lists from the forward's spike bits (linear/mask-lists).
    * Default 'auto': on a software adapter 'fused' for feed-forward networks,
    * 'adaptive' for recurrent ones ('fused' has no recurrent kernels) and 'event'
    * under Deno (wgpu on SwiftShader does not finish the fused scans in useful time);
@@ -298,10 +299,8 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   if (mode.forward === 'fused') {
     // ---- fused path: input lists from bit masks; per layer one forward and one backward scan
     const chunks = Math.min(B, options.sampleChunks ?? 16);
-    const inMask = buf('bptt/input/spike-mask', rows * maskWords(spec.inputs), true);
     let inLists = buf('bptt/input/row-lists', rowListLength(rows, spec.inputs), true);
-    forward.push(spikeMask(device, { spikes: input, mask: inMask, lists: inLists, rows, cols: spec.inputs }));
-    forward.push(maskLists(device, { mask: inMask, lists: inLists, rows, cols: spec.inputs }));
+    forward.push(rowLists(device, { spikes: input, lists: inLists, rows, cols: spec.inputs }));
     let inSpikes = input;
     let inSize = spec.inputs;
     const fused = layers.map((layer, l) => {

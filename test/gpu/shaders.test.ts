@@ -12,7 +12,7 @@ import { eventReadoutMaxSpec } from '../../kernels/neurons/event-readout-max.js'
 import { eventPropReadoutSpec } from '../../kernels/grad/eventprop-readout.js';
 import { eventPropHiddenSpec } from '../../kernels/grad/eventprop-hidden.js';
 import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
-import { spikeMaskSpec } from '../../kernels/linear/spike-mask.js';
+import { rowListsSpec } from '../../kernels/linear/row-lists.js';
 import { maskListsSpec } from '../../kernels/linear/mask-lists.js';
 import { selectPathSpec } from '../../kernels/linear/select-path.js';
 import { transposeSpec } from '../../kernels/linear/transpose.js';
@@ -51,7 +51,7 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
       for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'));
     }
   }
-  specs.push(spikeMaskSpec(), maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
+  specs.push(rowListsSpec(), maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
   specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true));
   if (subgroups) specs.push(gradNormSpec('partial', true));

@@ -1,14 +1,15 @@
 /**
  * The event-list kernels of the fused BPTT path against plain TypeScript:
- * linear/spike-mask + linear/mask-lists (row lists of a random matrix with
- * graded values, more than 1024 columns so that the mask has two planes) and
- * linear/transpose (sum of padded slices, transposed and not).
+ * linear/row-lists (row lists of a random matrix with graded values),
+ * linear/mask-lists (the same lists from lane-strided bit masks, more than 1024
+ * columns so that the mask has two planes) and linear/transpose (sum of padded
+ * slices, transposed and not).
  */
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { readF32, readU32, storageBuffer, uploadBuffer } from '../../src/gpu/buffers.js';
-import { maskWords, spikeMask } from '../../kernels/linear/spike-mask.js';
-import { maskLists, rowListLength } from '../../kernels/linear/mask-lists.js';
+import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
+import { rowLists } from '../../kernels/linear/row-lists.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
 import type { Dispatch } from '../../kernels/kernel.js';
 import { createRng } from '../../src/reference/random.js';
@@ -25,32 +26,66 @@ async function runAll(device: GPUDevice, list: (Dispatch & { clear?(enc: GPUComm
   await device.queue.onSubmittedWorkDone();
 }
 
-describe('event lists from bit masks', () => {
-  for (const [rows, cols, graded] of [[37, 1100, true], [5, 29, false], [3, 1024, false]] as const) {
+/** a random [rows][cols] spike matrix (10 % active; graded: some active values are 0.5) and its row lists */
+function randomSpikes(rows: number, cols: number, graded: boolean) {
+  const rng = createRng(rows * 31 + cols);
+  const x = new Float32Array(rows * cols);
+  for (let i = 0; i < x.length; i++) x[i] = rng.next() < 0.1 ? (graded && i % 7 === 0 ? 0.5 : 1) : 0;
+  const want = Array.from({ length: rows }, (_, r) => {
+    const ks: number[] = [];
+    for (let k = 0; k < cols; k++) if (x[r * cols + k] !== 0) ks.push(k);
+    return ks;
+  });
+  return { x, want };
+}
+
+const cases = [[37, 1100, true], [5, 29, false], [3, 1024, false], [70, 784, true]] as const;
+
+describe('event lists from a spike matrix', () => {
+  for (const [rows, cols, graded] of cases) {
     gpuTest(`${rows}×${cols} ${graded ? 'graded' : 'binary'} values`, async ({ device }) => {
-      const rng = createRng(rows * 31 + cols);
-      const x = new Float32Array(rows * cols);
-      for (let i = 0; i < x.length; i++) x[i] = rng.next() < 0.1 ? (graded && i % 7 === 0 ? 0.5 : 1) : 0;
+      const { x, want } = randomSpikes(rows, cols, graded);
       const spikes = uploadBuffer(device, 'spikes', x);
-      const mask = storageBuffer(device, 'mask', 4 * rows * maskWords(cols));
       const lists = storageBuffer(device, 'lists', 4 * rowListLength(rows, cols));
-      const a = spikeMask(device, { spikes, mask, lists, rows, cols });
-      const b = maskLists(device, { mask, lists, rows, cols });
-      await runAll(device, [a, b]);
+      // a stale flag from an earlier call must not survive: the dispatch clears it
+      device.queue.writeBuffer(lists, 4 * (rows + rows * cols), new Uint32Array([1]));
+      const a = rowLists(device, { spikes, lists, rows, cols });
+      await runAll(device, [a]);
       const got = await readU32(device, lists, rowListLength(rows, cols));
       for (let r = 0; r < rows; r++) {
-        const want: number[] = [];
-        for (let k = 0; k < cols; k++) if (x[r * cols + k] !== 0) want.push(k);
-        const n = got[r];
-        const listed = Array.from(got.subarray(rows + r * cols, rows + r * cols + n));
-        expect(n).toBe(want.length);
-        expect([...listed].sort((p, q) => p - q)).toEqual(want);
-        // mask order: word 32·p + l ascending, bit j ascending (k = 1024·p + 32·j + l)
-        const key = (k: number) => Math.floor(k / 1024) * 32 * 32 + (k % 32) * 32 + (Math.floor(k / 32) % 32);
-        expect(listed).toEqual([...want].sort((p, q) => key(p) - key(q)));
+        expect(got[r]).toBe(want[r].length);
+        expect(Array.from(got.subarray(rows + r * cols, rows + r * cols + got[r]))).toEqual(want[r]);
       }
       expect(got[rows + rows * cols] !== 0).toBe(graded);
-      for (const d of [a, b]) d.destroy();
+      a.destroy();
+    });
+  }
+});
+
+describe('event lists from bit masks', () => {
+  for (const [rows, cols] of cases) {
+    gpuTest(`${rows}×${cols}`, async ({ device }) => {
+      const { x, want } = randomSpikes(rows, cols, false);
+      // lane-strided layout: word (r, p, l) at r·W + 32·p + l, bit j ⇔ k = 1024·p + 32·j + l
+      const W = maskWords(cols);
+      const m = new Uint32Array(rows * W);
+      for (let r = 0; r < rows; r++) {
+        for (let k = 0; k < cols; k++) {
+          if (x[r * cols + k] !== 0) m[r * W + 32 * Math.floor(k / 1024) + (k % 32)] |= 1 << (Math.floor(k / 32) % 32);
+        }
+      }
+      const mask = uploadBuffer(device, 'mask', m);
+      const lists = storageBuffer(device, 'lists', 4 * rowListLength(rows, cols));
+      const b = maskLists(device, { mask, lists, rows, cols });
+      await runAll(device, [b]);
+      const got = await readU32(device, lists, rowListLength(rows, cols));
+      // mask order: word 32·p + l ascending, bit j ascending (k = 1024·p + 32·j + l)
+      const key = (k: number) => Math.floor(k / 1024) * 32 * 32 + (k % 32) * 32 + (Math.floor(k / 32) % 32);
+      for (let r = 0; r < rows; r++) {
+        expect(got[r]).toBe(want[r].length);
+        expect(Array.from(got.subarray(rows + r * cols, rows + r * cols + got[r]))).toEqual([...want[r]].sort((p, q) => key(p) - key(q)));
+      }
+      b.destroy();
     });
   }
 });
