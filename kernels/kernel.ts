@@ -9,7 +9,13 @@
  */
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 
-export type BindingType = 'uniform' | 'storage' | 'read-only-storage';
+/**
+ * Buffer bindings, or textures: 'float-texture' a texture_2d<f32> read with textureLoad
+ * (unfilterable), 'rgba32float-storage-texture' a write-only texture_storage_2d<rgba32float, write>.
+ */
+export type BindingType = 'uniform' | 'storage' | 'read-only-storage' | 'float-texture' | 'rgba32float-storage-texture';
+
+const isTexture = (t: BindingType) => t === 'float-texture' || t === 'rgba32float-storage-texture';
 
 export interface KernelSpec {
   /** kernel name, used as the label of every GPU object it creates */
@@ -49,11 +55,12 @@ function constantsOf(spec: KernelSpec): Record<string, number> {
 }
 
 function layoutsFor(device: GPUDevice, spec: KernelSpec): GPUBindGroupLayout[] {
-  const entries: GPUBindGroupLayoutEntry[] = spec.bindings.map((type, binding) => ({
-    binding,
-    visibility: GPUShaderStage.COMPUTE,
-    buffer: { type },
-  }));
+  const entries: GPUBindGroupLayoutEntry[] = spec.bindings.map((type, binding) =>
+    type === 'float-texture'
+      ? { binding, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: 'unfilterable-float' } }
+      : type === 'rgba32float-storage-texture'
+        ? { binding, visibility: GPUShaderStage.COMPUTE, storageTexture: { access: 'write-only', format: 'rgba32float' } }
+        : { binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
   const layouts = [device.createBindGroupLayout({ label: `${spec.name}/group0`, entries })];
   if (spec.dynamicStep) {
     layouts.push(
@@ -159,11 +166,11 @@ export interface Dispatch {
 }
 
 export interface BindOptions {
-  /** buffers for group(0) in binding order; the uniform block, if any, is one of them */
-  resources: readonly GPUBuffer[];
+  /** buffers (texture views for 'float-texture' bindings) for group(0) in binding order; the uniform block, if any, is one of them */
+  resources: readonly (GPUBuffer | GPUTextureView)[];
   workgroups: readonly [number, number?, number?];
   /** owned resources released by destroy() */
-  owned?: readonly GPUBuffer[];
+  owned?: readonly (GPUBuffer | GPUTexture)[];
 }
 
 /** The group(0) bind group of `opts.resources` (one buffer per declared binding). */
@@ -175,7 +182,7 @@ function group0(device: GPUDevice, compiled: CompiledKernel, opts: BindOptions):
   return device.createBindGroup({
     label: spec.name,
     layout: compiled.layouts[0],
-    entries: opts.resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    entries: opts.resources.map((r, binding) => ({ binding, resource: isTexture(spec.bindings[binding]) ? (r as GPUTextureView) : { buffer: r as GPUBuffer } })),
   });
 }
 

@@ -44,8 +44,8 @@ export interface LifFusedForwardArgs {
   inSpikes: GPUBuffer;
   /** row lists of S_in (linear/mask-lists) */
   inLists: GPUBuffer;
-  /** Wᵀ [K][paddedInputWeights(N)] */
-  weightsT: GPUBuffer;
+  /** Wᵀ [K][paddedInputWeights(N)], or (texture) W as the texels of linear/weight-texels */
+  weightsT: GPUBuffer | { texture: GPUTexture };
   /** U [T·B] rows as u32 words: f32 bits, or with `storage` 'f16' packed halves (membraneWords) */
   membrane: GPUBuffer;
   spikes: GPUBuffer;
@@ -60,12 +60,12 @@ export interface LifFusedForwardArgs {
   storage?: 'f32' | 'f16';
 }
 
-export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32'): KernelSpec {
+export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32', texture = false): KernelSpec {
   return {
     name: 'neurons/lif-fused-forward',
     code: shader('neurons/lif-fused-forward'),
-    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage'],
-    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16' },
+    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage', 'float-texture'],
+    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16', TEXTURE: texture },
   };
 }
 
@@ -76,16 +76,20 @@ function grid(neurons: number, batch: number, max = 65535): [number, number, num
 }
 
 export function lifFusedForward(device: GPUDevice, a: LifFusedForwardArgs): Dispatch & { clear(enc: GPUCommandEncoder): void } {
-  const spec = lifFusedForwardSpec(a.params, a.storage);
+  const texture = 'texture' in a.weightsT ? a.weightsT.texture : undefined;
+  const spec = lifFusedForwardSpec(a.params, a.storage, !!texture);
   const u = uniformBlock(device, spec, {
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, words: maskWords(a.neurons), padded: paddedInputWeights(a.neurons),
     half_words: halfMembraneWords(a.neurons), threshold_half: halfFloorBits(Math.fround(a.params.threshold)),
     alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold,
   });
+  // the binding the variant does not read takes a small placeholder
+  const placeholderBuffer = texture ? device.createBuffer({ label: 'neurons/lif-fused-forward/unused', size: 16, usage: GPUBufferUsage.STORAGE }) : undefined;
+  const placeholderTexture = texture ? undefined : device.createTexture({ label: 'neurons/lif-fused-forward/unused', size: [1, 1], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING });
   const d = bind(device, pipelineFor(device, spec), {
-    resources: [u.buffer, a.inSpikes, a.inLists, a.weightsT, a.membrane, a.spikes, a.spikeMask],
+    resources: [u.buffer, a.inSpikes, a.inLists, placeholderBuffer ?? (a.weightsT as GPUBuffer), a.membrane, a.spikes, a.spikeMask, (texture ?? placeholderTexture!).createView()],
     workgroups: grid(a.neurons, a.batch),
-    owned: [u.buffer],
+    owned: [u.buffer, placeholderBuffer ?? placeholderTexture!],
   });
   return { ...d, clear: (enc) => enc.clearBuffer(a.spikeMask) };
 }

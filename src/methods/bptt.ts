@@ -45,6 +45,7 @@ import { eventWeightGradTiled } from '../../kernels/linear/event-weight-grad-til
 import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
 import { rowLists } from '../../kernels/linear/row-lists.js';
+import { weightTexels, weightTextureSize } from '../../kernels/linear/weight-texels.js';
 import { lifFusedForward, membraneWords, paddedInputWeights } from '../../kernels/neurons/lif-fused-forward.js';
 import { selectPath, type PathSelector } from '../../kernels/linear/select-path.js';
 import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused-backward.js';
@@ -133,6 +134,13 @@ export interface BpttOptions {
    * linear/event-weight-grad-tiled: loads only, but one more pass). Default 'scan'.
    */
   fusedWeightGrad?: 'scan' | 'lists';
+  /**
+   * 'fused' only: read each hidden layer's input weights from an rgba32float texture
+   * (linear/weight-texels; one fetch per four weights) rather than from a storage buffer.
+   * Default true where the texture (128·⌈N/512⌉ × K texels) fits the adapter's
+   * maxTextureDimension2D; false keeps the storage buffer (linear/transpose). Same results.
+   */
+  weightTexture?: boolean;
   /**
    * 'fused' only: how the membrane U [T][B][N] is kept for the reverse scan.
    * 'f32' (default) exactly; 'f16' rounded to half precision, two neurons per
@@ -237,6 +245,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   const p = spec.neuron;
   const rows = T * B;
   const owned: GPUBuffer[] = [];
+  const ownedTextures: GPUTexture[] = [];
   const stored: { name: string; bytes: number }[] = [];
   const buf = (label: string, floats: number, keep = false) => {
     const b = storageBuffer(device, label, floats * 4);
@@ -304,14 +313,23 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     let inSpikes = input;
     let inSize = spec.inputs;
     const fused = layers.map((layer, l) => {
-      const weightsT = buf(`bptt/hidden.${l}/weights-t`, inSize * paddedInputWeights(layer.size));
+      // W as texels (one fetch per four weights) where the adapter's texture size allows it
+      const [tw, th] = weightTextureSize(layer.size, inSize);
+      const useTexture = options.weightTexture !== false && tw <= device.limits.maxTextureDimension2D && th <= device.limits.maxTextureDimension2D;
+      const texture = useTexture
+        ? device.createTexture({ label: `bptt/hidden.${l}/weight-texels`, size: [tw, th], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.STORAGE_BINDING })
+        : undefined;
+      if (texture) ownedTextures.push(texture);
+      const weightsT = texture ? { texture } : buf(`bptt/hidden.${l}/weights-t`, inSize * paddedInputWeights(layer.size));
       const gradWeightsT = gatherGrad ? undefined : buf(`bptt/hidden.${l}/grad-weights-t`, chunks * inSize * paddedNeurons(layer.size));
       const colLists = gatherGrad
         ? { counts: buf(`bptt/hidden.${l}/input-col-counts`, inSize), index: buf(`bptt/hidden.${l}/input-col-index`, rows * inSize) }
         : undefined;
       if (colLists) forward.push(compact(device, { spikes: inSpikes, rows, cols: inSize, axis: 'cols', lists: colLists }));
       const mask = buf(`bptt/hidden.${l}/spike-mask`, rows * maskWords(layer.size), true);
-      forward.push(transpose(device, { input: net.hidden[l].w.weights, output: weightsT, rows: layer.size, cols: inSize, outStride: paddedInputWeights(layer.size) }));
+      forward.push('texture' in weightsT
+        ? weightTexels(device, { weights: net.hidden[l].w.weights, texture: weightsT.texture, neurons: layer.size, inputs: inSize })
+        : transpose(device, { input: net.hidden[l].w.weights, output: weightsT, rows: layer.size, cols: inSize, outStride: paddedInputWeights(layer.size) }));
       forward.push(lifFusedForward(device, {
         inSpikes, inLists, weightsT, membrane: layer.membrane, spikes: layer.spikes, spikeMask: mask, storage,
         steps: T, batch: B, neurons: layer.size, inputs: inSize, params: p,
@@ -483,6 +501,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       for (const d of [...forward, ...backward]) d.destroy();
       loss.destroy();
       for (const b of owned) b.destroy();
+      for (const t of ownedTextures) t.destroy();
     },
   };
 }

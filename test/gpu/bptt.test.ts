@@ -26,6 +26,8 @@ interface Case {
   /** input values other than 0 and 1 (graded inputs: events weighted by their value) */
   graded?: boolean;
   fusedWeightGrad?: BpttOptions['fusedWeightGrad'];
+  /** 'fused': false reads the weights from a storage buffer instead of the texture */
+  weightTexture?: boolean;
 }
 
 /** The random problem every reference comparison here uses: 29 inputs, 7 outputs, T = 13, B = 5. */
@@ -67,16 +69,19 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
     { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max', propagation: 'fused', graded: true, fusedWeightGrad: 'scan' },
     { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: true, surrogate: 'triangle', reduce: 'sum', propagation: 'fused', fusedWeightGrad: 'scan' },
     { hidden: [{ size: 600, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', fusedWeightGrad: 'scan' },
+    { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', graded: true, weightTexture: false },
+    { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: false, surrogate: 'fast-sigmoid', reduce: 'mean', propagation: 'fused', weightTexture: false },
+    { hidden: [{ size: 1100, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', weightTexture: false },
   ];
   const modes = (c: Omit<Case, 'propagation'>) => (c.hidden.some((h) => h.recurrent) ? (['event', 'dense'] as const) : (['fused', 'event', 'dense'] as const));
   const all = [...cases.flatMap((c) => modes(c).map((propagation): Case => ({ ...c, propagation }))), ...mixed];
   for (const c of all) {
     const prop = typeof c.propagation === 'object' ? `forward ${c.propagation.forward}/grad ${c.propagation.weightGrad}` : c.propagation;
-    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${prop}${c.graded ? ' graded input' : ''}${c.fusedWeightGrad ? ` weight grad ${c.fusedWeightGrad}` : ''}`;
+    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${prop}${c.graded ? ' graded input' : ''}${c.fusedWeightGrad ? ` weight grad ${c.fusedWeightGrad}` : ''}${c.weightTexture === false ? ' weights from a buffer' : ''}`;
     gpuTest(name, async ({ device }) => {
       const { spec, T, B, weights, input, labels } = problem(c);
       const net = createNetwork(device, spec, weights);
-      const run = bptt({ propagation: c.propagation, fusedWeightGrad: c.fusedWeightGrad }).bind(net, { batch: B, steps: T });
+      const run = bptt({ propagation: c.propagation, fusedWeightGrad: c.fusedWeightGrad, weightTexture: c.weightTexture }).bind(net, { batch: B, steps: T });
       device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
       device.queue.writeBuffer(run.labels, 0, labels);
       const enc = device.createCommandEncoder();

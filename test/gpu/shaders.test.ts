@@ -13,6 +13,7 @@ import { eventPropReadoutSpec } from '../../kernels/grad/eventprop-readout.js';
 import { eventPropHiddenSpec } from '../../kernels/grad/eventprop-hidden.js';
 import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
 import { rowListsSpec } from '../../kernels/linear/row-lists.js';
+import { weightTexelsSpec } from '../../kernels/linear/weight-texels.js';
 import { maskListsSpec } from '../../kernels/linear/mask-lists.js';
 import { selectPathSpec } from '../../kernels/linear/select-path.js';
 import { transposeSpec } from '../../kernels/linear/transpose.js';
@@ -45,13 +46,13 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
   for (const reset of ['subtract', 'zero'] as const) {
     const p = lifParams({ reset, detachReset: true });
-    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'));
+    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'), lifFusedForwardSpec(p, 'f32', true), lifFusedForwardSpec(p, 'f16', true));
     for (const name of SURROGATE_NAMES) {
       specs.push(lifBackwardSpec(p, surrogateByName(name)), lifRecurrentBackwardSpec(p, surrogateByName(name)));
       for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'));
     }
   }
-  specs.push(rowListsSpec(), maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
+  specs.push(rowListsSpec(), weightTexelsSpec(), maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
   specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true));
   if (subgroups) specs.push(gradNormSpec('partial', true));

@@ -1,0 +1,23 @@
+import { shader } from '../../src/shaders.js';
+import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
+
+export const weightTexelsSpec = (): KernelSpec => ({
+  name: 'linear/weight-texels',
+  code: shader('linear/weight-texels'),
+  bindings: ['uniform', 'read-only-storage', 'rgba32float-storage-texture'],
+});
+
+/** Texture size [width, height] holding the weights of a layer with `neurons` outputs and `inputs` inputs (see the WGSL). */
+export const weightTextureSize = (neurons: number, inputs: number): [number, number] => [Math.ceil(neurons / 512) * 128, inputs];
+
+/** W [N][K] → the rgba32float texture (weightTextureSize; STORAGE_BINDING usage) that neurons/lif-fused-forward reads. */
+export function weightTexels(device: GPUDevice, a: { weights: GPUBuffer; texture: GPUTexture; neurons: number; inputs: number }): Dispatch {
+  const spec = weightTexelsSpec();
+  const [width] = weightTextureSize(a.neurons, a.inputs);
+  const u = uniformBlock(device, spec, { neurons: a.neurons, inputs: a.inputs, texels: width });
+  return bind(device, pipelineFor(device, spec), {
+    resources: [u.buffer, a.weights, a.texture.createView()],
+    workgroups: [Math.ceil(width / 16), Math.ceil(a.inputs / 4)],
+    owned: [u.buffer],
+  });
+}
