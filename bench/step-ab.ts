@@ -9,13 +9,20 @@
  *
  * A choice may carry the fused path's membrane storage: 'fused:f16'. Reports the
  * bytes each choice stores for its backward pass (MethodRun.stored()).
+ * The choice 'pytorch' runs the plain PyTorch peer (../shared/peers/plain_pytorch_lif.py,
+ * Debian's python3-torch + OpenBLAS, 2 threads) on the same configuration in its turn:
+ * one process per repetition, its median of 3 steps after 2 warm-up steps; so the
+ * ratios compare webspike and PyTorch under the same machine load. With it, each
+ * webspike choice takes one untimed step per repetition first (the first step after
+ * the peer's process runs about twice as long: caches and page tables are cold).
  *
- *   npx tsx bench/step-ab.ts [--config p:B:H:T] [--propagation fused,fused:f16,event,...] [--reps N]
+ *   npx tsx bench/step-ab.ts [--config p:B:H:T] [--propagation fused,fused:f16,event,pytorch,...] [--reps N]
  *                            [--disable-robustness] [--out FILE]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { describeDevice, requestDevice } from '../src/gpu/device.js';
 import { trackAllocations } from '../src/gpu/allocations.js';
 import { createNetwork } from '../src/layers/network.js';
@@ -57,7 +64,18 @@ try {
   for (let i = 0; i < x.length; i++) x[i] = rng() < p ? 1 : 0;
   const labels = Uint32Array.from({ length: B }, () => Math.floor(rng() * 10));
   const setups: { propagation: string; net: ReturnType<typeof createNetwork>; run: MethodRun; optim: ReturnType<typeof createOptimizer>; allocated: number; times: number[] }[] = [];
+  const peerTimes: number[] = [];
+  const withPeer = choices.includes('pytorch');
+  let peerInfo: Record<string, unknown> | undefined;
+  const peer = () => {
+    const line = execFileSync('/usr/bin/python3', ['../shared/peers/plain_pytorch_lif.py', '--configs', `${p}:${B}:${H}`, '--steps', String(T), '--reps', '3', '--threads', '2'], { encoding: 'utf8' })
+      .trim().split('\n').pop()!;
+    const r = JSON.parse(line) as { train_ms_median: number; torch: string; threads: number };
+    peerInfo = { torch: r.torch, threads: r.threads };
+    return r.train_ms_median;
+  };
   for (const choice of choices) {
+    if (choice === 'pytorch') continue;
     const [propagation, storage] = choice.split(':') as [BpttOptions['propagation'], BpttOptions['membraneStorage']];
     const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(p), readoutGain: 0.2 });
     // GPU buffers the method allocates (all of its bind-time buffers; network and optimizer excluded)
@@ -79,7 +97,14 @@ try {
   };
   const load = [loadavg()[0]];
   for (const s of setups) await step(s); // warm-up
-  for (let i = 0; i < reps; i++) for (const s of setups) s.times.push(await step(s));
+  for (let i = 0; i < reps; i++) {
+    for (const s of setups) {
+      // after the peer's process the first step is slow (cold caches and page tables): untimed
+      if (withPeer) await step(s);
+      s.times.push(await step(s));
+    }
+    if (withPeer) peerTimes.push(peer());
+  }
   load.push(loadavg()[0]);
   const base = setups[0].times;
   const results = setups.map((s) => ({
@@ -90,9 +115,15 @@ try {
     stored_bytes: s.run.stored().totalBytes,
     method_buffer_bytes: s.allocated,
   }));
+  if (peerTimes.length) {
+    results.push({
+      propagation: 'pytorch (plain, CPU)', step_ms_median: round(median(peerTimes)), step_ms_all: peerTimes.map(round),
+      ratio_to_first_median: round(median(peerTimes.map((t, i) => t / base[i]))), stored_bytes: 0, method_buffer_bytes: 0,
+    });
+  }
   const doc = {
     adapter: describeDevice(gpu), date: new Date().toISOString(), robustness: disableRobustness ? 'off' : 'on',
-    config: { p, B, H, T }, reps, loadavg_1min: load.map(round), results,
+    config: { p, B, H, T }, reps, loadavg_1min: load.map(round), results, ...(peerInfo ? { pytorch: peerInfo } : {}),
   };
   console.log(JSON.stringify(doc));
   mkdirSync(dirname(out), { recursive: true });
