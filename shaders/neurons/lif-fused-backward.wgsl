@@ -74,9 +74,13 @@ struct Carry {
 
 // One neuron's reverse step n (row r) given its U[n] and gS[n] (readout or
 // upper-layer term); returns the carry for step n − 1.
+// Neurons i ≥ N (in a layer's last, partial tile) run the same arithmetic on the clamped
+// loads of neuron N − 1: finite values that reach only the padding columns of dWᵀ; no
+// per-neuron branch (a CPU adapter pays for each).
 fn step_back(r: u32, i: u32, u: f32, g_in: f32, c: Carry) -> Carry {
-  if (i >= params.neurons) { return c; }
-  if (WRITE_GRAD_DRIVE) { grad_drive[r * params.neurons + i] = c.g_i; }
+  if (WRITE_GRAD_DRIVE) {
+    if (i < params.neurons) { grad_drive[r * params.neurons + i] = c.g_i; }
+  }
   var g_s = g_in;
   var keep = 1.0;
   if (RESET_ZERO) {
