@@ -16,7 +16,11 @@
  * webspike choice takes one untimed step per repetition first (the first step after
  * the peer's process runs about twice as long: caches and page tables are cold).
  *
- *   npx tsx bench/step-ab.ts [--config p:B:H:T] [--propagation fused,fused:f16,event,pytorch,...] [--reps N]
+ * Several configurations (--config p:B:H:T,p:B:H:T,…) run one after the other; the JSON
+ * then lists one entry per configuration under `runs` (a single configuration keeps the
+ * flat layout: config, results).
+ *
+ *   npx tsx bench/step-ab.ts [--config p:B:H:T[,…]] [--propagation fused,fused:f16,event,pytorch,...] [--reps N]
  *                            [--disable-robustness] [--out FILE]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,7 +43,7 @@ const opt = (name: string, def: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : def;
 };
-const [p, B, H, T] = opt('--config', '0.02:256:512:100').split(':').map(Number);
+const configs = opt('--config', '0.02:256:512:100').split(',').map((c) => c.split(':').map(Number));
 const choices = opt('--propagation', 'fused,event').split(',');
 const reps = parseInt(opt('--reps', '3'), 10);
 const disableRobustness = args.includes('--disable-robustness');
@@ -54,7 +58,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 const gpu = await requestDevice({ disableRobustness });
 const { device } = gpu;
-try {
+async function measure([p, B, H, T]: number[]) {
   const spec: NetworkSpec = {
     inputs: 784, hidden: [{ size: H, recurrent: false }], outputs: 10,
     neuron: lifParams({ tauSynMs: 5, tauMemMs: 10, detachReset: true }), surrogate: fastSigmoid({ slope: 10 }), readoutReduce: 'max',
@@ -121,18 +125,23 @@ try {
       ratio_to_first_median: round(median(peerTimes.map((t, i) => t / base[i]))), stored_bytes: 0, method_buffer_bytes: 0,
     });
   }
-  const doc = {
-    adapter: describeDevice(gpu), date: new Date().toISOString(), robustness: disableRobustness ? 'off' : 'on',
-    config: { p, B, H, T }, reps, loadavg_1min: load.map(round), results, ...(peerInfo ? { pytorch: peerInfo } : {}),
-  };
-  console.log(JSON.stringify(doc));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(doc, null, 2) + '\n');
+  const run = { config: { p, B, H, T }, reps, loadavg_1min: load.map(round), results, ...(peerInfo ? { pytorch: peerInfo } : {}) };
+  console.log(JSON.stringify(run));
   for (const s of setups) {
     s.optim.destroy();
     s.run.destroy();
     s.net.destroy();
   }
+  return run;
+}
+
+try {
+  const runs = [];
+  for (const c of configs) runs.push(await measure(c));
+  const head = { adapter: describeDevice(gpu), date: new Date().toISOString(), robustness: disableRobustness ? 'off' : 'on' };
+  const doc = runs.length === 1 ? { ...head, ...runs[0] } : { ...head, runs };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(doc, null, 2) + '\n');
 } finally {
   gpu.destroy();
 }
