@@ -99,12 +99,13 @@ export interface BpttOptions {
    * Default 'auto': on a software adapter 'fused' for feed-forward networks,
    * 'adaptive' for recurrent ones ('fused' has no recurrent kernels) and 'event'
    * under Deno (wgpu on SwiftShader does not finish the fused scans in useful time);
-   * dense for both on a hardware adapter. Measured on SwiftShader (2 shared cores, robustness on),
+   * dense for both on a hardware adapter. Measured on SwiftShader (2 cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
-   * 3.0 s, 'event' 5.5 s (per-repetition ratio 1.67); a per-kernel profile is in
-   * bench/results/speed-profile-t100.json. Both are event-driven, so both slow
-   * down about tenfold at p = 0.2 (bench/results/speed-final-fused-p02-*.json).
+   * 2.6 s, 'event' 4.8 s (per-repetition ratio 1.86); a per-kernel profile is in
+   * bench/results/speed-profile-t100*.json. Both are event-driven, so both slow
+   * down with the input rate (fused 6.9 s at p = 0.2 without robustness checks,
+   * bench/results/speed-vs-pytorch-all-robustness-off.json).
    * On an H200 (bench/results/train-step-h200*.json) dense was
    * as fast or faster in every configuration: the event paths spend most of their
    * time compacting spike lists (784-512-10, T = 100, B = 256: dense 26 ms per
