@@ -8,7 +8,8 @@
  * so their times compare under the same machine load.
  *
  *   npx tsx bench/bptt-profile.ts [--configs p:B:H:T,...] [--propagation fused|event|dense|auto[,…]]
- *                                 [--fused-weight-grad scan|lists] [--sample-chunks C] [--reps N] [--disable-robustness] [--out FILE]
+ *                                 [--fused-weight-grad scan|lists] [--sample-chunks C] [--no-weight-texture] [--reps N]
+ *                                 [--disable-robustness] [--out FILE]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -34,6 +35,7 @@ const disableRobustness = args.includes('--disable-robustness');
 const propagations = opt('--propagation', 'auto').split(',') as BpttOptions['propagation'][];
 const fusedWeightGrad = opt('--fused-weight-grad', 'scan') as BpttOptions['fusedWeightGrad'];
 const sampleChunks = args.includes('--sample-chunks') ? Number(opt('--sample-chunks', '16')) : undefined;
+const weightTexture = args.includes('--no-weight-texture') ? false : undefined;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,7 +54,7 @@ try {
       neuron: lifParams({ tauSynMs: 5, tauMemMs: 10, detachReset: true }), surrogate: fastSigmoid({ slope: 10 }), readoutReduce: 'max',
     };
     const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(p), readoutGain: 0.2 });
-    const run = bptt({ propagation, fusedWeightGrad, sampleChunks }).bind(net, { batch: B, steps: T });
+    const run = bptt({ propagation, fusedWeightGrad, sampleChunks, weightTexture }).bind(net, { batch: B, steps: T });
     const optim = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
     const rng = createRng(12345 + B * 7 + H * 13 + T * 17 + Math.round(p * 1000)).next;
     const x = new Float32Array(T * B * 784);
@@ -88,7 +90,7 @@ try {
       return s.reduce((a, v) => a + v, 0) / s.length;
     })());
     const res = {
-      p, B, H, T, propagation: resolvePropagation(device, propagation, spec), fused_weight_grad: fusedWeightGrad, sample_chunks: sampleChunks ?? 'default', robustness: disableRobustness ? 'off' : 'on', reps,
+      p, B, H, T, propagation: resolvePropagation(device, propagation, spec), fused_weight_grad: fusedWeightGrad, sample_chunks: sampleChunks ?? 'default', weight_texture: weightTexture ?? 'default', robustness: disableRobustness ? 'off' : 'on', reps,
       step_ms_median: round(median(wall)), step_ms_all: wall.map(round), kernel_sum_ms, hidden_activity: round(hiddenSpikes), kernels_ms,
     };
     results.push(res);
