@@ -39,7 +39,7 @@ import { stepIndex, type Dispatch } from '../../kernels/kernel.js';
 import { matmul } from '../../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
 import { eventForward } from '../../kernels/linear/event-forward.js';
-import { deviceRuntime, isSoftwareDevice } from '../gpu/device.js';
+import { isSoftwareDevice } from '../gpu/device.js';
 import { eventWeightGrad } from '../../kernels/linear/event-weight-grad.js';
 import { eventWeightGradTiled } from '../../kernels/linear/event-weight-grad-tiled.js';
 import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
@@ -96,10 +96,10 @@ export interface BpttOptions {
    * reverse scan with the readout gradient and dW accumulated inside it
    * (neurons/lif-fused-backward); input lists come straight from the input
    * (linear/row-lists), hidden lists from the forward's spike bits (linear/mask-lists).
-   * Default 'auto': on a software adapter 'fused' for feed-forward networks,
-   * 'adaptive' for recurrent ones ('fused' has no recurrent kernels) and 'event'
-   * under Deno (wgpu on SwiftShader does not finish the fused scans in useful time);
-   * dense for both on a hardware adapter. Measured on SwiftShader (2 cores, robustness on),
+   * Default 'auto': on a software adapter 'fused' for feed-forward networks and
+   * 'adaptive' for recurrent ones ('fused' has no recurrent kernels), in Node, Deno
+   * and the browser alike (Deno's wgpu on SwiftShader, 784-512-10, T = 100, B = 128:
+   * fused 1.4 s, event 3.2 s per step); dense for both on a hardware adapter. Measured on SwiftShader (2 cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
    * 2.6 s, 'event' 4.8 s (per-repetition ratio 1.86); a per-kernel profile is in
@@ -198,9 +198,6 @@ export function resolvePropagation(
   if (choice !== undefined && choice !== 'auto') throw new RangeError(`propagation must be 'auto', 'fused', 'adaptive', 'event', 'dense' or { forward, weightGrad }, got '${String(choice)}'`);
   // unknown adapters (a device not made by requestDevice, no adapterInfo) take the software choice
   if (isSoftwareDevice(device) === false) return { forward: 'dense', weightGrad: 'dense' };
-  // Deno's wgpu on SwiftShader does not finish the fused scans in reasonable time (a 784-64-10, T = 25,
-  // B = 32 step did not complete within minutes, where 'event' trains an epoch in seconds): event there
-  if (deviceRuntime(device) === 'deno') return { forward: 'event', weightGrad: 'event' };
   return feedForward ? { forward: 'fused', weightGrad: 'fused' } : { forward: 'adaptive', weightGrad: 'adaptive' };
 }
 
