@@ -20,7 +20,8 @@
  * adapters) records the same equations as fewer, time-fused dispatches whose cost
  * follows the number of spikes:
  *   forward:  input → row event lists (linear/row-lists);
- *             per layer Wᵀ (linear/transpose) and one scan over all T steps that sums the
+ *             per layer W as texels (linear/weight-texels; Wᵀ, linear/transpose, where the
+ *             texture does not fit) and one scan over all T steps that sums the
  *             weights of each row's active inputs and updates the LIF state in registers,
  *             storing U, S and S's bit mask (neurons/lif-fused-forward); row lists from
  *             that mask feed the next layer, or the readout, which sums Wo over each
@@ -99,7 +100,8 @@ export interface BpttOptions {
    * Default 'auto': on a software adapter 'fused' for feed-forward networks and
    * 'adaptive' for recurrent ones ('fused' has no recurrent kernels), in Node, Deno
    * and the browser alike (Deno's wgpu on SwiftShader, 784-512-10, T = 100, B = 128:
-   * fused 1.4 s, event 3.2 s per step); dense for both on a hardware adapter. Measured on SwiftShader (2 cores, robustness on),
+   * fused 1.4 s, event 3.2 s per step); dense for both on a hardware adapter.
+   * Measured on SwiftShader (2 cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
    * 2.6 s, 'event' 4.8 s (per-repetition ratio 1.86); a per-kernel profile is in
@@ -306,7 +308,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   const loss = crossEntropy(device, { voltage, labels, gradVoltage, sampleStats, metrics, steps: T, batch: B, outputs: O, reduce: spec.readoutReduce });
 
   if (mode.forward === 'fused') {
-    // ---- fused path: input lists from bit masks; per layer one forward and one backward scan
+    // ---- fused path: input row lists; per layer one forward and one backward scan
     const chunks = Math.min(B, options.sampleChunks ?? (B >= 64 ? 16 : Math.ceil(B / 8)));
     let inLists = buf('bptt/input/row-lists', rowListLength(rows, spec.inputs), true);
     forward.push(rowLists(device, { spikes: input, lists: inLists, rows, cols: spec.inputs }));
