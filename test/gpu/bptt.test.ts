@@ -119,6 +119,36 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
   }
 });
 
+describe('fused path beyond the texture limits', () => {
+  gpuTest('more inputs than maxTextureDimension2D: the weights stay in a storage buffer, gradients match the reference', async ({ device }) => {
+    const K = device.limits.maxTextureDimension2D + 3;
+    const spec: NetworkSpec = {
+      inputs: K, hidden: [{ size: 9, recurrent: false }], outputs: 3,
+      neuron: lifParams({ reset: 'subtract', detachReset: true }), surrogate: surrogateByName('fast-sigmoid'), readoutReduce: 'max',
+    };
+    const [T, B] = [8, 2];
+    const weights = randomNetwork(spec, 5, { gain: 30 });
+    const input = randomSpikes(T, B, K, 0.02, 6);
+    const labels = Uint32Array.from([1, 2]);
+    const net = createNetwork(device, spec, weights);
+    const run = bptt({ propagation: 'fused' }).bind(net, { batch: B, steps: T });
+    device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
+    device.queue.writeBuffer(run.labels, 0, labels);
+    const enc = device.createCommandEncoder();
+    run.encodeForward(enc);
+    run.encodeBackward(enc);
+    device.queue.submit([enc.finish()]);
+    const ref = referenceForward(spec, weights, input, T, B, labels);
+    const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
+    expect(ref.layers[0].S.reduce((s, x) => s + x, 0)).toBeGreaterThan(3);
+    const g = await net.readGradients();
+    expect(relErr(g.hidden[0].w, grads.hidden[0].w)).toBeLessThanOrEqual(1e-4);
+    expect(relErr(g.readout, grads.readout)).toBeLessThanOrEqual(1e-4);
+    run.destroy();
+    net.destroy();
+  });
+});
+
 describe('propagation choice', () => {
   gpuTest('auto picks fused (feed-forward) or adaptive (recurrent) paths on a software adapter; explicit choices are kept; bad ones are refused', async ({ device }) => {
     const software = isSoftwareDevice(device);
