@@ -36,16 +36,18 @@ export interface LifFusedBackwardArgs {
   inputs: number;
   params: LifParams;
   surrogate: Surrogate;
+  /** inputs may take values other than 0 and 1 (see lifFusedForward) */
+  graded?: boolean;
 }
 
-export function lifFusedBackwardSpec(params: LifParams, surrogate: Surrogate, top: boolean, writeGradDrive: boolean, weightGrad = true, storage: 'f32' | 'f16' = 'f32'): KernelSpec {
+export function lifFusedBackwardSpec(params: LifParams, surrogate: Surrogate, top: boolean, writeGradDrive: boolean, weightGrad = true, storage: 'f32' | 'f16' = 'f32', graded = false): KernelSpec {
   return {
     name: `neurons/lif-fused-backward(${surrogate.name})`,
     code: surrogate.wgsl + shader('neurons/lif-fused-backward'),
     bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
     constants: {
       TOP: top, RESET_ZERO: params.reset === 'zero', DETACH_RESET: params.detachReset, WRITE_GRAD_DRIVE: writeGradDrive, WEIGHT_GRAD: weightGrad,
-      HALF: storage === 'f16',
+      HALF: storage === 'f16', GRADED: graded,
     },
   };
 }
@@ -54,7 +56,7 @@ export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Di
   if (!(Number.isInteger(a.chunks) && a.chunks >= 1 && a.chunks <= 65535)) throw new RangeError(`lifFusedBackward: chunks must be an integer in [1, 65535], got ${a.chunks}`);
   if (!a.top === !a.gradSpikes) throw new Error('lifFusedBackward: give exactly one of top and gradSpikes');
   if (!a.gradWeightsT && !a.gradDrive) throw new Error('lifFusedBackward: without gradWeightsT the gradient must go to gradDrive');
-  const spec = lifFusedBackwardSpec(a.params, a.surrogate, !!a.top, !!a.gradDrive, !!a.gradWeightsT, a.storage);
+  const spec = lifFusedBackwardSpec(a.params, a.surrogate, !!a.top, !!a.gradDrive, !!a.gradWeightsT, a.storage, !!a.graded);
   const u = uniformBlock(device, spec, {
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, outputs: a.top?.outputs ?? 0, chunks: a.chunks, padded: paddedNeurons(a.neurons),
     half_words: halfMembraneWords(a.neurons),

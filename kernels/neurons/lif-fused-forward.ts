@@ -58,14 +58,16 @@ export interface LifFusedForwardArgs {
   params: LifParams;
   /** membrane storage for the backward scan (default 'f32') */
   storage?: 'f32' | 'f16';
+  /** inputs may take values other than 0 and 1 (the variant that weights each event by its value) */
+  graded?: boolean;
 }
 
-export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32', texture = false): KernelSpec {
+export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32', texture = false, graded = false): KernelSpec {
   return {
     name: 'neurons/lif-fused-forward',
     code: shader('neurons/lif-fused-forward'),
     bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage', 'float-texture'],
-    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16', TEXTURE: texture },
+    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16', TEXTURE: texture, GRADED: graded },
   };
 }
 
@@ -77,7 +79,7 @@ function grid(neurons: number, batch: number, max = 65535): [number, number, num
 
 export function lifFusedForward(device: GPUDevice, a: LifFusedForwardArgs): Dispatch & { clear(enc: GPUCommandEncoder): void } {
   const texture = 'texture' in a.weightsT ? a.weightsT.texture : undefined;
-  const spec = lifFusedForwardSpec(a.params, a.storage, !!texture);
+  const spec = lifFusedForwardSpec(a.params, a.storage, !!texture, !!a.graded);
   const u = uniformBlock(device, spec, {
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, words: maskWords(a.neurons), padded: paddedInputWeights(a.neurons),
     half_words: halfMembraneWords(a.neurons), threshold_half: halfFloorBits(Math.fround(a.params.threshold)),

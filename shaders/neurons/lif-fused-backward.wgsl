@@ -30,14 +30,17 @@
 // on a CPU adapter the per-event cost of walking a list is much larger than one
 // update, so the tile is wide. Neighbouring threads read and update neighbouring
 // addresses. Steps whose dL/d drive is zero for the whole tile (after the last
-// step that reaches the loss) skip the event loop; binary inputs (flag 0) skip the
-// value load. Needs a surrogate snippet defining surrogate_grad(x, slope).
+// step that reaches the loss) skip the event loop. GRADED: inputs other than 0 and 1
+// (each event's update is weighted by its value; the binary variant has no value load
+// and no multiply; see neurons/lif-fused-forward). Needs a surrogate snippet defining
+// surrogate_grad(x, slope).
 override TOP: bool = true;
 override RESET_ZERO: bool = false;
 override DETACH_RESET: bool = false;
 override WRITE_GRAD_DRIVE: bool = false;
-override WEIGHT_GRAD: bool = true;
-override HALF: bool = false;           // membrane stored as packed f16 pairs   // false: dW is left to linear/event-weight-grad-tiled (from grad_drive)
+override WEIGHT_GRAD: bool = true;    // false: dW is left to linear/event-weight-grad-tiled (from grad_drive)
+override HALF: bool = false;           // membrane stored as packed f16 pairs
+override GRADED: bool = false;
 const WG: u32 = 16u;
 const LANES: u32 = 4u;   // SIMD width of a CPU adapter: neighbouring invocations run as one vector
 
@@ -131,7 +134,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let i0 = wid.x * 512u + (lid.x / 4u) * (4u * 32u) + lid.x % 4u;
   if (i0 >= N || chunk >= params.chunks) { return; }
   let rows = params.steps * params.batch;
-  let binary = in_lists[rows + rows * K] == 0u;
   let gw = chunk * K * P + i0;                     // this chunk's dWᵀ slice [K][P], column i0
   if (WEIGHT_GRAD) {
     for (var k = 0u; k < K; k++) {
@@ -207,40 +209,58 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         for (var q = 0u; q < count; q++) {
           let k = in_lists[list + q];
           let w = gw + k * P;
-          var x = 1.0;
-          if (!binary) { x = in_spikes[src + k]; }
-          grad_weights_t[w + 0u * LANES] += x * g0.x;
-          grad_weights_t[w + 1u * LANES] += x * g0.y;
-          grad_weights_t[w + 2u * LANES] += x * g0.z;
-          grad_weights_t[w + 3u * LANES] += x * g0.w;
-          grad_weights_t[w + 4u * LANES] += x * g1.x;
-          grad_weights_t[w + 5u * LANES] += x * g1.y;
-          grad_weights_t[w + 6u * LANES] += x * g1.z;
-          grad_weights_t[w + 7u * LANES] += x * g1.w;
-          grad_weights_t[w + 8u * LANES] += x * g2.x;
-          grad_weights_t[w + 9u * LANES] += x * g2.y;
-          grad_weights_t[w + 10u * LANES] += x * g2.z;
-          grad_weights_t[w + 11u * LANES] += x * g2.w;
-          grad_weights_t[w + 12u * LANES] += x * g3.x;
-          grad_weights_t[w + 13u * LANES] += x * g3.y;
-          grad_weights_t[w + 14u * LANES] += x * g3.z;
-          grad_weights_t[w + 15u * LANES] += x * g3.w;
-          grad_weights_t[w + 16u * LANES] += x * g4.x;
-          grad_weights_t[w + 17u * LANES] += x * g4.y;
-          grad_weights_t[w + 18u * LANES] += x * g4.z;
-          grad_weights_t[w + 19u * LANES] += x * g4.w;
-          grad_weights_t[w + 20u * LANES] += x * g5.x;
-          grad_weights_t[w + 21u * LANES] += x * g5.y;
-          grad_weights_t[w + 22u * LANES] += x * g5.z;
-          grad_weights_t[w + 23u * LANES] += x * g5.w;
-          grad_weights_t[w + 24u * LANES] += x * g6.x;
-          grad_weights_t[w + 25u * LANES] += x * g6.y;
-          grad_weights_t[w + 26u * LANES] += x * g6.z;
-          grad_weights_t[w + 27u * LANES] += x * g6.w;
-          grad_weights_t[w + 28u * LANES] += x * g7.x;
-          grad_weights_t[w + 29u * LANES] += x * g7.y;
-          grad_weights_t[w + 30u * LANES] += x * g7.z;
-          grad_weights_t[w + 31u * LANES] += x * g7.w;
+          // the event's value (1 for binary inputs: no load, no multiply)
+          var e0 = g0;
+          var e1 = g1;
+          var e2 = g2;
+          var e3 = g3;
+          var e4 = g4;
+          var e5 = g5;
+          var e6 = g6;
+          var e7 = g7;
+          if (GRADED) {
+            let x = in_spikes[src + k];
+            e0 = x * g0;
+            e1 = x * g1;
+            e2 = x * g2;
+            e3 = x * g3;
+            e4 = x * g4;
+            e5 = x * g5;
+            e6 = x * g6;
+            e7 = x * g7;
+          }
+          grad_weights_t[w + 0u * LANES] += e0.x;
+          grad_weights_t[w + 1u * LANES] += e0.y;
+          grad_weights_t[w + 2u * LANES] += e0.z;
+          grad_weights_t[w + 3u * LANES] += e0.w;
+          grad_weights_t[w + 4u * LANES] += e1.x;
+          grad_weights_t[w + 5u * LANES] += e1.y;
+          grad_weights_t[w + 6u * LANES] += e1.z;
+          grad_weights_t[w + 7u * LANES] += e1.w;
+          grad_weights_t[w + 8u * LANES] += e2.x;
+          grad_weights_t[w + 9u * LANES] += e2.y;
+          grad_weights_t[w + 10u * LANES] += e2.z;
+          grad_weights_t[w + 11u * LANES] += e2.w;
+          grad_weights_t[w + 12u * LANES] += e3.x;
+          grad_weights_t[w + 13u * LANES] += e3.y;
+          grad_weights_t[w + 14u * LANES] += e3.z;
+          grad_weights_t[w + 15u * LANES] += e3.w;
+          grad_weights_t[w + 16u * LANES] += e4.x;
+          grad_weights_t[w + 17u * LANES] += e4.y;
+          grad_weights_t[w + 18u * LANES] += e4.z;
+          grad_weights_t[w + 19u * LANES] += e4.w;
+          grad_weights_t[w + 20u * LANES] += e5.x;
+          grad_weights_t[w + 21u * LANES] += e5.y;
+          grad_weights_t[w + 22u * LANES] += e5.z;
+          grad_weights_t[w + 23u * LANES] += e5.w;
+          grad_weights_t[w + 24u * LANES] += e6.x;
+          grad_weights_t[w + 25u * LANES] += e6.y;
+          grad_weights_t[w + 26u * LANES] += e6.z;
+          grad_weights_t[w + 27u * LANES] += e6.w;
+          grad_weights_t[w + 28u * LANES] += e7.x;
+          grad_weights_t[w + 29u * LANES] += e7.y;
+          grad_weights_t[w + 30u * LANES] += e7.z;
+          grad_weights_t[w + 31u * LANES] += e7.w;
         }
       }
       let row = r * N;

@@ -31,9 +31,13 @@
 // y (+ z): sample b. The 32 neurons share each event's index (and
 // value) loads: on a CPU adapter the per-event cost of walking the list is much
 // larger than one weight load, so the tile is wide. Neighbouring threads share b,
-// so they walk the same event list and read neighbouring weights. With binary
-// inputs (flag 0) the value load is skipped.
+// so they walk the same event list and read neighbouring weights.
+// GRADED: the inputs may take values other than 0 and 1 (each event is weighted by its
+// value). The binary variant has no value loads and no branch between the two loops;
+// for a layer fed with data, linear/select-graded runs the variant that the row
+// lists' flag asks for (indirect dispatch), so the choice stays on the GPU.
 override RESET_ZERO: bool = false;
+override GRADED: bool = false;
 override HALF: bool = false;
 override TEXTURE: bool = false;
 const WGX: u32 = 16u;
@@ -105,7 +109,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let i0 = wid.x * 512u + (lid.x / 4u) * (4u * 32u) + lid.x % 4u;
   if (b >= params.batch || i0 >= N) { return; }
   let rows = params.steps * params.batch;
-  let binary = in_lists[rows + rows * K] == 0u;
   var syn0 = vec4<f32>(0.0);
   var u0 = vec4<f32>(0.0);
   var syn1 = vec4<f32>(0.0);
@@ -164,7 +167,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     var d7 = vec4<f32>(0.0);
     let count = in_lists[r];
     let list = rows + r * K;
-    if (binary) {
+    if (!GRADED) {
       for (var q = 0u; q < count; q++) {
         let k = in_lists[list + q];
         let w = k * params.padded + i0;

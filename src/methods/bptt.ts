@@ -46,6 +46,7 @@ import { eventWeightGradTiled } from '../../kernels/linear/event-weight-grad-til
 import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
 import { rowLists } from '../../kernels/linear/row-lists.js';
+import { selectGraded } from '../../kernels/linear/select-graded.js';
 import { weightTexels, weightTextureSize } from '../../kernels/linear/weight-texels.js';
 import { lifFusedForward, membraneWords, paddedInputWeights } from '../../kernels/neurons/lif-fused-forward.js';
 import { selectPath, type PathSelector } from '../../kernels/linear/select-path.js';
@@ -312,6 +313,13 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     const chunks = Math.min(B, options.sampleChunks ?? (B >= 64 ? 16 : Math.ceil(B / 8)));
     let inLists = buf('bptt/input/row-lists', rowListLength(rows, spec.inputs), true);
     forward.push(rowLists(device, { spikes: input, lists: inLists, rows, cols: spec.inputs }));
+    // the data may hold values other than 0 and 1: both variants of the first layer's scans
+    // are recorded and the flag of its row lists picks one on the GPU (hidden spikes are 0/1)
+    const inputVariant = selectGraded(device, { lists: inLists, flagIndex: rows + rows * spec.inputs, label: 'bptt/input' });
+    forward.push(inputVariant);
+    /** the first layer's scan in both variants (binary and graded), deeper layers' binary only */
+    const variants = <D extends Encodable>(l: number, make: (graded: boolean) => D): Encodable[] =>
+      l === 0 ? [inputVariant.binary(make(false)), inputVariant.graded(make(true))] : [make(false)];
     let inSpikes = input;
     let inSize = spec.inputs;
     const fused = layers.map((layer, l) => {
@@ -332,10 +340,11 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       forward.push('texture' in weightsT
         ? weightTexels(device, { weights: net.hidden[l].w.weights, texture: weightsT.texture, neurons: layer.size, inputs: inSize })
         : transpose(device, { input: net.hidden[l].w.weights, output: weightsT, rows: layer.size, cols: inSize, outStride: paddedInputWeights(layer.size) }));
-      forward.push(lifFusedForward(device, {
+      const scanArgs = {
         inSpikes, inLists, weightsT, membrane: layer.membrane, spikes: layer.spikes, spikeMask: mask, storage,
         steps: T, batch: B, neurons: layer.size, inputs: inSize, params: p,
-      }));
+      };
+      forward.push(...variants(l, (graded) => lifFusedForward(device, { ...scanArgs, graded })));
       const record = { inSpikes, inLists, inSize, gradWeightsT, colLists };
       // row lists of the spikes: the next layer's input lists, or the readout's
       inLists = buf(`bptt/hidden.${l}/row-lists`, rowListLength(rows, layer.size), true);
@@ -359,13 +368,13 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const f = fused[l];
       const target = l > 0 ? layers[l - 1].gradSpikes : inputGrad;
       const top = l === layers.length - 1;
-      backward.push(lifFusedBackward(device, {
+      backward.push(...variants(l, (graded) => lifFusedBackward(device, {
         membrane: layer.membrane, storage,
         top: top ? { gradVoltage, readoutWeights: net.readout.weights, outputs: O, alpha: p.alpha, beta: p.beta } : undefined,
         gradSpikes: top ? undefined : layer.gradSpikes,
         inSpikes: f.inSpikes, inLists: f.inLists, gradWeightsT: f.gradWeightsT, gradDrive: target || f.colLists ? layer.drive : undefined,
-        chunks, steps: T, batch: B, neurons: layer.size, inputs: f.inSize, params: p, surrogate: spec.surrogate,
-      }));
+        chunks, steps: T, batch: B, neurons: layer.size, inputs: f.inSize, params: p, surrogate: spec.surrogate, graded,
+      })));
       if (f.gradWeightsT) {
         backward.push(transpose(device, { input: f.gradWeightsT, output: net.hidden[l].w.grad, rows: f.inSize, cols: layer.size, slices: chunks, stride: paddedNeurons(layer.size) }));
       } else {

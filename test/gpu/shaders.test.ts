@@ -14,6 +14,7 @@ import { eventPropHiddenSpec } from '../../kernels/grad/eventprop-hidden.js';
 import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
 import { rowListsSpec } from '../../kernels/linear/row-lists.js';
 import { weightTexelsSpec } from '../../kernels/linear/weight-texels.js';
+import { selectGradedSpec } from '../../kernels/linear/select-graded.js';
 import { maskListsSpec } from '../../kernels/linear/mask-lists.js';
 import { selectPathSpec } from '../../kernels/linear/select-path.js';
 import { transposeSpec } from '../../kernels/linear/transpose.js';
@@ -46,13 +47,13 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
   for (const reset of ['subtract', 'zero'] as const) {
     const p = lifParams({ reset, detachReset: true });
-    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'), lifFusedForwardSpec(p, 'f32', true), lifFusedForwardSpec(p, 'f16', true));
+    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'), lifFusedForwardSpec(p, 'f32', true), lifFusedForwardSpec(p, 'f16', true), lifFusedForwardSpec(p, 'f32', true, true));
     for (const name of SURROGATE_NAMES) {
       specs.push(lifBackwardSpec(p, surrogateByName(name)), lifRecurrentBackwardSpec(p, surrogateByName(name)));
-      for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'));
+      for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f32', true));
     }
   }
-  specs.push(rowListsSpec(), weightTexelsSpec(), maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
+  specs.push(rowListsSpec(), weightTexelsSpec(), selectGradedSpec, maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
   specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true));
   if (subgroups) specs.push(gradNormSpec('partial', true));
