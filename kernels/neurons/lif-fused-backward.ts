@@ -17,9 +17,10 @@ export interface LifFusedBackwardArgs {
   storage?: 'f32' | 'f16';
   /**
    * the layer under the readout: dL/dy [T][B][O] (the readout voltage gradient), the readout
-   * weights and the readout's α, β (dL/dS follows from them by the readout's recurrence)
+   * weights and the readout's α, β (dL/dS follows from them by the readout's recurrence), and
+   * the rows where dL/dy is nonzero (rowLive, from neurons/readout-fused-backward)
    */
-  top?: { gradVoltage: GPUBuffer; readoutWeights: GPUBuffer; outputs: number; alpha: number; beta: number };
+  top?: { gradVoltage: GPUBuffer; readoutWeights: GPUBuffer; rowLive: GPUBuffer; outputs: number; alpha: number; beta: number };
   /** otherwise dL/dS [T][B][N] from the layer above */
   gradSpikes?: GPUBuffer;
   inSpikes: GPUBuffer;
@@ -44,7 +45,7 @@ export function lifFusedBackwardSpec(params: LifParams, surrogate: Surrogate, to
   return {
     name: `neurons/lif-fused-backward(${surrogate.name})`,
     code: surrogate.wgsl + shader('neurons/lif-fused-backward'),
-    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
+    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'read-only-storage'],
     constants: {
       TOP: top, RESET_ZERO: params.reset === 'zero', DETACH_RESET: params.detachReset, WRITE_GRAD_DRIVE: writeGradDrive, WEIGHT_GRAD: weightGrad,
       HALF: storage === 'f16', GRADED: graded,
@@ -72,7 +73,7 @@ export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Di
   };
   const resources = [
     u.buffer, a.membrane, a.top?.gradVoltage ?? a.gradSpikes!, a.top?.readoutWeights ?? placeholder(),
-    a.inSpikes, a.inLists, a.gradWeightsT ?? placeholder(), a.gradDrive ?? placeholder(),
+    a.inSpikes, a.inLists, a.gradWeightsT ?? placeholder(), a.gradDrive ?? placeholder(), a.top?.rowLive ?? placeholder(),
   ];
   return bind(device, pipelineFor(device, spec), {
     resources,

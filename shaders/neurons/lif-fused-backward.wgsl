@@ -21,7 +21,8 @@
 // readout voltage gradient; else dL/dS [T][B][N]), 3 out_weights Wo [O][N] (TOP),
 // 4 in_spikes S_in [T·B][K], 5 in_lists (counts, index, flag; linear/mask-lists),
 // 6 grad_weights_t dWᵀ [C][K][P] (written; P = N padded to a multiple of 512; only when
-// WEIGHT_GRAD), 7 grad_drive [T][B][N] (written when WRITE_GRAD_DRIVE).
+// WEIGHT_GRAD), 7 grad_drive [T][B][N] (written when WRITE_GRAD_DRIVE), 8 row_live [T·B]
+// (TOP: nonzero where some dL/dy of the row is nonzero; neurons/readout-fused-backward).
 // Threads: x: 32 neurons i0 + 4·t (t < 32) with i0 = 512·wx + 128·⌊l/4⌋ + l mod 4 for
 // local index l (a workgroup of 16 covers 512 neurons; the 4 neighbouring
 // invocations that a CPU adapter runs as one vector handle 4 neighbouring neurons),
@@ -69,6 +70,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read> in_lists: array<u32>;
 @group(0) @binding(6) var<storage, read_write> grad_weights_t: array<f32>;
 @group(0) @binding(7) var<storage, read_write> grad_drive: array<f32>;
+@group(0) @binding(8) var<storage, read> row_live: array<u32>;
 
 struct Carry {
   g_u: f32,   // dL/dU[n+1]
@@ -290,9 +292,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         s6 = p6;
         s7 = p7;
         let go = r * params.outputs;
-        // E[n] = Σ_o Wo[o,i]·dL/dy[n,b,o], skipped when this row's dL/dy is zero (NaN is not)
-        var live = false;
-        for (var o = 0u; o < params.outputs; o++) { live = live | (grad_in[go + o] != 0.0); }
+        // E[n] = Σ_o Wo[o,i]·dL/dy[n,b,o] over the outputs whose dL/dy is nonzero (NaN is), on the
+        // rows that neurons/readout-fused-backward flagged as having one
+        let live = row_live[r] != 0u;
         var e0 = vec4<f32>(0.0);
         var e1 = vec4<f32>(0.0);
         var e2 = vec4<f32>(0.0);
@@ -304,15 +306,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         if (live) {
           for (var o = 0u; o < params.outputs; o++) {
             let g = grad_in[go + o];
-            let wo = o * N;
-            e0 += g * out_weights4(wo, i0 + 0u * LANES);
-            e1 += g * out_weights4(wo, i0 + 4u * LANES);
-            e2 += g * out_weights4(wo, i0 + 8u * LANES);
-            e3 += g * out_weights4(wo, i0 + 12u * LANES);
-            e4 += g * out_weights4(wo, i0 + 16u * LANES);
-            e5 += g * out_weights4(wo, i0 + 20u * LANES);
-            e6 += g * out_weights4(wo, i0 + 24u * LANES);
-            e7 += g * out_weights4(wo, i0 + 28u * LANES);
+            if (g != 0.0) {
+              let wo = o * N;
+              e0 += g * out_weights4(wo, i0 + 0u * LANES);
+              e1 += g * out_weights4(wo, i0 + 4u * LANES);
+              e2 += g * out_weights4(wo, i0 + 8u * LANES);
+              e3 += g * out_weights4(wo, i0 + 12u * LANES);
+              e4 += g * out_weights4(wo, i0 + 16u * LANES);
+              e5 += g * out_weights4(wo, i0 + 20u * LANES);
+              e6 += g * out_weights4(wo, i0 + 24u * LANES);
+              e7 += g * out_weights4(wo, i0 + 28u * LANES);
+            }
           }
         }
         let ra = params.readout_alpha;

@@ -361,7 +361,8 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     forward.push(loss.loss, loss.accumulate);
 
     const readoutGradSlices = buf('bptt/readout/grad-slices', chunks * O * last.size);
-    backward.push(readoutFusedBackward(device, { ...ro, gradVoltage, spikeLists: lastLists, gradSlices: readoutGradSlices, chunks, neurons: last.size }));
+    const rowLive = buf('bptt/readout/row-live', rows);
+    backward.push(readoutFusedBackward(device, { ...ro, gradVoltage, spikeLists: lastLists, gradSlices: readoutGradSlices, rowLive, chunks, neurons: last.size }));
     backward.push(sumSlices(device, { input: readoutGradSlices, output: net.readout.grad, length: O * last.size, slices: chunks }));
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
@@ -370,7 +371,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const top = l === layers.length - 1;
       backward.push(...variants(l, (graded) => lifFusedBackward(device, {
         membrane: layer.membrane, storage,
-        top: top ? { gradVoltage, readoutWeights: net.readout.weights, outputs: O, alpha: p.alpha, beta: p.beta } : undefined,
+        top: top ? { gradVoltage, readoutWeights: net.readout.weights, rowLive, outputs: O, alpha: p.alpha, beta: p.beta } : undefined,
         gradSpikes: top ? undefined : layer.gradSpikes,
         inSpikes: f.inSpikes, inLists: f.inLists, gradWeightsT: f.gradWeightsT, gradDrive: target || f.colLists ? layer.drive : undefined,
         chunks, steps: T, batch: B, neurons: layer.size, inputs: f.inSize, params: p, surrogate: spec.surrogate, graded,
