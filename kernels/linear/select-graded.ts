@@ -44,8 +44,9 @@ export function selectGraded(device: GPUDevice, a: { lists: GPUBuffer; flagIndex
     table.set(inner.workgroups, 3 * slot);
     device.queue.writeBuffer(candidates, 0, table);
     const run = inner.encodeIndirect.bind(inner);
-    // buffers the inner dispatch clears before the pass are cleared whichever variant runs
-    return { name: `${inner.name} [${kind ? 'graded' : 'binary'} if flagged]`, encode: (pass) => run(pass, indirect, 12 * slot), destroy: () => inner.destroy(), clear: inner.clear };
+    // the kernel's own name (profiles sum both variants under it: the one not chosen runs no
+    // workgroups); buffers the inner dispatch clears are cleared whichever variant runs
+    return { name: inner.name, encode: (pass) => run(pass, indirect, 12 * slot), destroy: () => inner.destroy(), clear: inner.clear };
   };
   return {
     name: d.name,
