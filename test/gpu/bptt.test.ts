@@ -2,6 +2,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
 import { bptt, resolvePropagation, type BpttOptions, type BpttRun } from '../../src/methods/bptt.js';
+import type { MethodRun } from '../../src/methods/method.js';
 import { lifParams, type ResetMode } from '../../src/neurons/lif.js';
 import { SURROGATE_NAMES, surrogateByName } from '../../src/surrogates.js';
 import type { NetworkSpec, ReadoutReduce } from '../../src/model/network.js';
@@ -46,6 +47,22 @@ function problem(c: Omit<Case, 'propagation' | 'detachReset'> & { detachReset?: 
   return { spec, T, B, weights, input, labels };
 }
 
+/** upload one batch to `run`, record forward and backward, submit */
+function step(device: GPUDevice, run: MethodRun, input: ArrayLike<number>, labels: Uint32Array<ArrayBuffer>): void {
+  device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
+  device.queue.writeBuffer(run.labels, 0, labels);
+  const enc = device.createCommandEncoder();
+  run.encodeForward(enc);
+  run.encodeBackward(enc);
+  device.queue.submit([enc.finish()]);
+}
+
+/** the float64 reference's forward pass and gradients */
+function reference(spec: NetworkSpec, weights: Parameters<typeof referenceForward>[1], input: ArrayLike<number>, T: number, B: number, labels: Uint32Array) {
+  const ref = referenceForward(spec, weights, input, T, B, labels);
+  return { ref, grads: referenceBackward(spec, weights, ref, input, T, B, labels) };
+}
+
 const cases: Omit<Case, 'propagation'>[] = [];
 for (const surrogate of SURROGATE_NAMES) {
   cases.push({ hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate, reduce: 'max' });
@@ -82,15 +99,8 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
       const { spec, T, B, weights, input, labels } = problem(c);
       const net = createNetwork(device, spec, weights);
       const run = bptt({ propagation: c.propagation, fusedWeightGrad: c.fusedWeightGrad, weightTexture: c.weightTexture }).bind(net, { batch: B, steps: T });
-      device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
-      device.queue.writeBuffer(run.labels, 0, labels);
-      const enc = device.createCommandEncoder();
-      run.encodeForward(enc);
-      run.encodeBackward(enc);
-      device.queue.submit([enc.finish()]);
-
-      const ref = referenceForward(spec, weights, input, T, B, labels);
-      const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
+      step(device, run, input, labels);
+      const { ref, grads } = reference(spec, weights, input, T, B, labels);
       // spikes must occur for the test to mean something
       const spikeCount = ref.layers[0].S.reduce((s, x) => s + x, 0);
       expect(spikeCount).toBeGreaterThan(5);
@@ -132,14 +142,8 @@ describe('fused path beyond the texture limits', () => {
     const labels = Uint32Array.from([1, 2]);
     const net = createNetwork(device, spec, weights);
     const run = bptt({ propagation: 'fused' }).bind(net, { batch: B, steps: T });
-    device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
-    device.queue.writeBuffer(run.labels, 0, labels);
-    const enc = device.createCommandEncoder();
-    run.encodeForward(enc);
-    run.encodeBackward(enc);
-    device.queue.submit([enc.finish()]);
-    const ref = referenceForward(spec, weights, input, T, B, labels);
-    const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
+    step(device, run, input, labels);
+    const { ref, grads } = reference(spec, weights, input, T, B, labels);
     expect(ref.layers[0].S.reduce((s, x) => s + x, 0)).toBeGreaterThan(3);
     const g = await net.readGradients();
     expect(relErr(g.hidden[0].w, grads.hidden[0].w)).toBeLessThanOrEqual(1e-4);
@@ -181,17 +185,11 @@ describe("fused path with f16 membrane storage (membraneStorage: 'f16')", () => 
       const run = bptt({ propagation: 'fused', membraneStorage: 'f16' }).bind(net, { batch: B, steps: T });
       const exact = bptt({ propagation: 'fused' }).bind(net, { batch: B, steps: T });
       expect(run.observables.has('hidden.0.membrane')).toBe(false);
-      const ref = referenceForward(spec, weights, input, T, B, labels);
-      const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
+      const { ref, grads } = reference(spec, weights, input, T, B, labels);
       expect(ref.layers[0].S.reduce((s, x) => s + x, 0)).toBeGreaterThan(5);
       const errors: number[] = [];
       for (const r of [run, exact]) {
-        device.queue.writeBuffer(r.input, 0, Float32Array.from(input));
-        device.queue.writeBuffer(r.labels, 0, labels);
-        const enc = device.createCommandEncoder();
-        r.encodeForward(enc);
-        r.encodeBackward(enc);
-        device.queue.submit([enc.finish()]);
+        step(device, r, input, labels);
         for (let l = 0; l < spec.hidden.length; l++) {
           const S = await readF32(device, r.observables.get(`hidden.${l}.spikes`)!.buffer);
           expect(Array.from(S)).toEqual(Array.from(ref.layers[l].S));
@@ -247,8 +245,7 @@ describe("'adaptive' propagation: per-call event/dense choice from measured acti
   for (const c of nets) {
     gpuTest(`${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')}: every threshold gives the reference's gradients, and the choice follows the measured activity`, async ({ device }) => {
       const { spec, T, B, weights, input, labels } = problem(c);
-      const ref = referenceForward(spec, weights, input, T, B, labels);
-      const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
+      const { ref, grads } = reference(spec, weights, input, T, B, labels);
       // activity of each spike matrix that feeds a projection
       const matrices: [string, ArrayLike<number>, number][] = [['input', input, spec.inputs], ...spec.hidden.map((h, l): [string, ArrayLike<number>, number] => [`hidden.${l}`, ref.layers[l].S, h.size])];
       const active = matrices.map(([, x]) => Array.from(x).filter((v) => v !== 0).length);
@@ -259,14 +256,7 @@ describe("'adaptive' propagation: per-call event/dense choice from measured acti
       const net = createNetwork(device, spec, weights);
       for (const threshold of [0, 1, (lo + hi) / 2]) {
         const run = bptt({ propagation: 'adaptive', activityThreshold: threshold }).bind(net, { batch: B, steps: T }) as BpttRun;
-        device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
-        device.queue.writeBuffer(run.labels, 0, labels);
-        for (let call = 0; call < 2; call++) {
-          const enc = device.createCommandEncoder();
-          run.encodeForward(enc);
-          run.encodeBackward(enc);
-          device.queue.submit([enc.finish()]);
-        }
+        for (let call = 0; call < 2; call++) step(device, run, input, labels);
         const g = await net.readGradients();
         spec.hidden.forEach((h, l) => {
           expect(relErr(g.hidden[l].w, grads.hidden[l].w)).toBeLessThanOrEqual(1e-4);
