@@ -277,3 +277,35 @@ export function stepIndex(device: GPUDevice, steps: number, label: string): Step
     },
   };
 }
+
+/** A dispatch that may clear buffers before its pass (cleared whether it runs or not). */
+export type ClearingDispatch = Dispatch & { clear?(enc: GPUCommandEncoder): void };
+
+/**
+ * The candidate slots of a GPU-side choice between kernels: a selector kernel copies
+ * the workgroup counts of the chosen slots from `candidates` into `indirect` and
+ * zeros the others, and each registered dispatch runs indirectly from its slot.
+ * Slots of kind k are k·perKind … k·perKind + perKind − 1; `indirect` has `extraWords`
+ * more u32 after the 3·slots of counts (for the selector's own use, e.g. tallies).
+ */
+export function indirectSlots(device: GPUDevice, a: { label: string; kinds: readonly string[]; perKind: number; extraWords?: number }) {
+  const slots = a.kinds.length * a.perKind;
+  const candidates = device.createBuffer({ label: `${a.label}/candidates`, size: 3 * slots * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const indirect = device.createBuffer({
+    label: `${a.label}/indirect`, size: (3 * slots + (a.extraWords ?? 0)) * 4,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+  });
+  const table = new Uint32Array(3 * slots);
+  const used = a.kinds.map(() => 0);
+  /** run `inner` from the next free slot of kind `kind` (its own name; its clears still happen) */
+  const register = (kind: number, inner: ClearingDispatch): ClearingDispatch => {
+    if (!inner.workgroups || !inner.encodeIndirect) throw new Error(`${a.label}: dispatch ${inner.name} cannot run indirectly`);
+    if (used[kind] >= a.perKind) throw new Error(`${a.label}: more than ${a.perKind} ${a.kinds[kind]} kernels`);
+    const slot = kind * a.perKind + used[kind]++;
+    table.set(inner.workgroups, 3 * slot);
+    device.queue.writeBuffer(candidates, 0, table);
+    const run = inner.encodeIndirect.bind(inner);
+    return { name: inner.name, encode: (pass) => run(pass, indirect, 12 * slot), destroy: () => inner.destroy(), clear: inner.clear };
+  };
+  return { candidates, indirect, slots, register };
+}
