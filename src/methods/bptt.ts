@@ -36,7 +36,7 @@
  *             per-input lists ('lists').
  */
 import { readU32, storageBuffer } from '../gpu/buffers.js';
-import { stepIndex, type Dispatch } from '../../kernels/kernel.js';
+import { stepIndex, type ClearingDispatch } from '../../kernels/kernel.js';
 import { matmul } from '../../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
 import { eventForward } from '../../kernels/linear/event-forward.js';
@@ -64,9 +64,8 @@ import type { NetworkSpec } from '../model/network.js';
 import type { Profiler } from '../gpu/profiler.js';
 import type { BatchShape, GradientMethod, MethodRun, StoredState } from './method.js';
 
-type Encodable = Dispatch & { clear?(enc: GPUCommandEncoder): void };
 
-function runAll(encoder: GPUCommandEncoder, label: string, list: Encodable[], profiler?: Profiler): void {
+function runAll(encoder: GPUCommandEncoder, label: string, list: ClearingDispatch[], profiler?: Profiler): void {
   for (const d of list) d.clear?.(encoder);
   if (profiler?.enabled) {
     // one pass per kernel so each gets its own timestamps
@@ -303,8 +302,8 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   observables.set('readout.voltage', { buffer: voltage, shape: [T, B, O] });
   const inputGrad = options.inputGradient ? buf('bptt/input-grad', rows * spec.inputs) : undefined;
 
-  const forward: Encodable[] = [];
-  const backward: Encodable[] = [];
+  const forward: ClearingDispatch[] = [];
+  const backward: ClearingDispatch[] = [];
   const ro = { steps: T, batch: B, outputs: O, alpha: p.alpha, beta: p.beta };
   const loss = crossEntropy(device, { voltage, labels, gradVoltage, sampleStats, metrics, steps: T, batch: B, outputs: O, reduce: spec.readoutReduce });
 
@@ -318,7 +317,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     const inputVariant = selectGraded(device, { lists: inLists, flagIndex: rows + rows * spec.inputs, label: 'bptt/input' });
     forward.push(inputVariant);
     /** the first layer's scan in both variants (binary and graded), deeper layers' binary only */
-    const variants = <D extends Encodable>(l: number, make: (graded: boolean) => D): Encodable[] =>
+    const variants = <D extends ClearingDispatch>(l: number, make: (graded: boolean) => D): ClearingDispatch[] =>
       l === 0 ? [inputVariant.binary(make(false)), inputVariant.graded(make(true))] : [make(false)];
     let inSpikes = input;
     let inSize = spec.inputs;
@@ -336,7 +335,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
         ? { counts: buf(`bptt/hidden.${l}/input-col-counts`, inSize), index: buf(`bptt/hidden.${l}/input-col-index`, rows * inSize) }
         : undefined;
       if (colLists) forward.push(compact(device, { spikes: inSpikes, rows, cols: inSize, axis: 'cols', lists: colLists }));
-      const mask = buf(`bptt/hidden.${l}/spike-mask`, rows * maskWords(layer.size), true);
+      const mask = buf(`bptt/hidden.${l}/spike-mask`, rows * maskWords(layer.size));
       forward.push('texture' in weightsT
         ? weightTexels(device, { weights: net.hidden[l].w.weights, texture: weightsT.texture, neurons: layer.size, inputs: inSize })
         : transpose(device, { input: net.hidden[l].w.weights, output: weightsT, rows: layer.size, cols: inSize, outStride: paddedInputWeights(layer.size) }));
@@ -426,7 +425,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       return lst;
     };
     /** drive[rows][n] = spikes[rows][k] · weightsᵀ */
-    const propagate = (spikes: GPUBuffer, k: number, label: string, weights: GPUBuffer, drive: GPUBuffer, n: number): Encodable[] => {
+    const propagate = (spikes: GPUBuffer, k: number, label: string, weights: GPUBuffer, drive: GPUBuffer, n: number): ClearingDispatch[] => {
       const event = () => eventForward(device, { spikes, rowLists: listsOf(spikes, k, label, 'rows'), weights, drive, rows, outputs: n, inputs: k });
       const dense = () => matmul(device, { a: spikes, b: weights, c: drive, m: rows, n, k, transB: true });
       if (!adaptive) return [eventForwardPath ? event() : dense()];
@@ -434,7 +433,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       return [sel.event(event()), sel.dense(dense())];
     };
     /** gradWeights[n][k] = gradDriveᵀ · spikes (lists already built in the forward pass) */
-    const weightGrad = (spikes: GPUBuffer, k: number, label: string, gradDrive: GPUBuffer, gradWeights: GPUBuffer, n: number): Encodable[] => {
+    const weightGrad = (spikes: GPUBuffer, k: number, label: string, gradDrive: GPUBuffer, gradWeights: GPUBuffer, n: number): ClearingDispatch[] => {
       const event = () => eventWeightGrad(device, { spikes, colLists: listsOf(spikes, k, label, 'cols'), gradDrive, gradWeights, rows, outputs: n, inputs: k });
       const dense = () => matmul(device, { a: gradDrive, b: spikes, c: gradWeights, m: n, n: k, k: rows, transA: true });
       if (!adaptive) return [eventGradPath ? event() : dense()];

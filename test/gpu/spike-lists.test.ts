@@ -11,12 +11,12 @@ import { readF32, readU32, storageBuffer, uploadBuffer } from '../../src/gpu/buf
 import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { rowLists } from '../../kernels/linear/row-lists.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
-import type { Dispatch } from '../../kernels/kernel.js';
+import type { ClearingDispatch } from '../../kernels/kernel.js';
 import { createRng } from '../../src/reference/random.js';
 
 afterAll(releaseSharedDevice);
 
-async function runAll(device: GPUDevice, list: (Dispatch & { clear?(enc: GPUCommandEncoder): void })[]): Promise<void> {
+async function runAll(device: GPUDevice, list: ClearingDispatch[]): Promise<void> {
   const enc = device.createCommandEncoder();
   for (const d of list) d.clear?.(enc);
   const pass = enc.beginComputePass();
