@@ -32,7 +32,12 @@
  *
  *   npx tsx bench/open-neuromorphic.ts [--sizes 512,4096] [--reps N] [--warmup N]
  *        [--budget-s S] [--max-total-s S] [--disable-robustness] [--no-torch]
- *        [--torch-threads N] [--out FILE]
+ *        [--torch-threads N] [--torch-python PATH] [--torch-device cpu|cuda]
+ *        [--out FILE]
+ *
+ * --torch-device cuda runs the PyTorch peer on an NVIDIA GPU (where webspike runs on
+ *   the same GPU through Vulkan), with --torch-python naming a Python that has CUDA
+ *   PyTorch (default /usr/bin/python3).
  *
  * --budget-s (default 60): per size, timed repetitions are lowered (never below 2)
  *   to fit. --max-total-s (default 300): a size whose predicted time (from the
@@ -67,6 +72,8 @@ const out = opt('--out', 'bench/results/open-neuromorphic.json');
 const disableRobustness = argv.includes('--disable-robustness');
 const runTorch = !argv.includes('--no-torch');
 const torchThreads = parseInt(opt('--torch-threads', '2'), 10);
+const torchPython = opt('--torch-python', '/usr/bin/python3');
+const torchDevice = opt('--torch-device', 'cpu');
 const B = 16;
 const T = 500;
 
@@ -124,7 +131,8 @@ const kernelTimeSource = profiler.enabled ? 'timestamp-query' : 'wall clock, eac
 
 // ---------------------------------------------------------------- roofline references
 async function microbenchmarks() {
-  const maxBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, 128 * 2 ** 20);
+  // a hardware GPU copies 128 MiB in well under the submission overhead: 1 GiB there
+  const maxBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, (gpu.adapter.software === false ? 1024 : 128) * 2 ** 20);
   const bytes = Math.floor(maxBytes / 16) * 16;
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const src = device.createBuffer({ label: 'micro/src', size: bytes, usage });
@@ -337,15 +345,16 @@ async function benchSize(n: number, peak: { gbs: number; copyKernelGbs: number; 
   }
 }
 
-function torchResults(sz: number[]): { results: Record<string, unknown>[]; error?: string; torch?: string } {
+function torchResults(sz: number[]): { results: Record<string, unknown>[]; error?: string; torch?: string; device?: string; gpu?: string } {
   try {
-    const text = execFileSync('/usr/bin/python3', ['bench/open_neuromorphic.py', '--sizes', sz.join(','), '--threads', String(torchThreads)], {
+    const text = execFileSync(torchPython, ['bench/open_neuromorphic.py', '--sizes', sz.join(','), '--threads', String(torchThreads), '--device', torchDevice], {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: String(torchThreads) }, timeout: 900_000,
     });
     const lines = text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-    return { results: lines.filter((l) => l.n !== undefined), torch: lines.find((l) => l.torch)?.torch };
+    const info = lines.find((l) => l.torch);
+    return { results: lines.filter((l) => l.n !== undefined), torch: info?.torch, device: info?.device, gpu: info?.gpu };
   } catch (err) {
-    return { results: [], error: (err as Error).message.split('\n')[0] };
+    return { results: [], error: (err as Error).message.split('\n')[0] } as { results: Record<string, unknown>[]; error?: string; torch?: string; device?: string; gpu?: string };
   }
 }
 

@@ -9,6 +9,8 @@ threshold 1, reset by subtraction with the reset detached, fast-sigmoid surrogat
 the LIF scan is a Python loop over T.
 
 Run: OMP_NUM_THREADS=2 /usr/bin/python3 bench/open_neuromorphic.py --sizes 512,4096 --threads 2
+On a CUDA GPU: --device cuda (the same code on the GPU; each timed call ends with
+torch.cuda.synchronize()).
 Prints one JSON object per size (median ms over --reps, after one warm-up).
 """
 import argparse, json, math, statistics, time
@@ -42,11 +44,12 @@ def forward(x, W):
     return torch.stack(spikes)
 
 
-def run(n, reps, budget_s):
+def run(n, reps, budget_s, device):
     g = torch.Generator().manual_seed(n)
-    x = torch.rand(T, B, n, generator=g)
+    x = torch.rand(T, B, n, generator=g).to(device)
     a = 0.5 * math.sqrt(3 / n)
-    W = ((torch.rand(n, n, generator=g) * 2 - 1) * a).requires_grad_()
+    W = ((torch.rand(n, n, generator=g) * 2 - 1) * a).to(device).requires_grad_()
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
 
     def fwd():
         with torch.no_grad():
@@ -58,13 +61,13 @@ def run(n, reps, budget_s):
         s.sum().backward()
         return s
 
-    out = {"impl": "pytorch", "n": n, "B": B, "T": T}
+    out = {"impl": "pytorch", "device": device, "n": n, "B": B, "T": T}
     for name, fn in (("forward", fwd), ("forward_backward", fwd_bwd)):
-        t0 = time.perf_counter(); s = fn(); warm = time.perf_counter() - t0
+        t0 = time.perf_counter(); s = fn(); sync(); warm = time.perf_counter() - t0
         r = max(2, min(reps, int(budget_s / max(warm, 1e-3))))
         ts = []
         for _ in range(r):
-            t0 = time.perf_counter(); fn(); ts.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter(); fn(); sync(); ts.append((time.perf_counter() - t0) * 1000)
         out[f"{name}_ms"] = round(statistics.median(ts), 3)
         out[f"{name}_reps"] = r
         out["spike_rate"] = round(float(s.mean()), 4)
@@ -77,11 +80,15 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--budget-s", type=float, default=30)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda on an NVIDIA GPU")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    info = {"torch": torch.__version__, "threads": torch.get_num_threads(), "device": args.device}
+    if args.device.startswith("cuda"):
+        info["gpu"] = torch.cuda.get_device_name(0)
+    print(json.dumps(info), flush=True)
     for n in map(int, args.sizes.split(",")):
-        print(json.dumps(run(n, args.reps, args.budget_s)), flush=True)
+        print(json.dumps(run(n, args.reps, args.budget_s, args.device)), flush=True)
 
 
 if __name__ == "__main__":

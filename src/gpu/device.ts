@@ -96,7 +96,9 @@ async function nodeAdapter(opts: DeviceOptions, log: (m: string) => void): Promi
   for (const [k, v] of Object.entries(mod.globals)) {
     if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   }
-  const flags = opts.disableRobustness ? ['enable-dawn-features=disable_robustness'] : [];
+  // timestamp queries at full precision: Dawn rounds them (to 2^16 ns on some drivers) to keep
+  // web pages from timing the machine, which a Node process has no need for
+  const flags = ['disable-dawn-features=timestamp_quantization', ...(opts.disableRobustness ? ['enable-dawn-features=disable_robustness'] : [])];
   const tried: string[] = [];
   const nodeFs = 'node:fs';
   const fs = (await import(/* @vite-ignore */ nodeFs)) as typeof import('node:fs');

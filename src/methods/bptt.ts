@@ -427,18 +427,19 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     /** drive[rows][n] = spikes[rows][k] · weightsᵀ */
     const propagate = (spikes: GPUBuffer, k: number, label: string, weights: GPUBuffer, drive: GPUBuffer, n: number): ClearingDispatch[] => {
       const event = () => eventForward(device, { spikes, rowLists: listsOf(spikes, k, label, 'rows'), weights, drive, rows, outputs: n, inputs: k });
-      const dense = () => matmul(device, { a: spikes, b: weights, c: drive, m: rows, n, k, transB: true });
+      // a selector runs its dispatch indirectly: one dispatch, so no split-K product
+      const dense = (splits?: number) => matmul(device, { a: spikes, b: weights, c: drive, m: rows, n, k, transB: true, splits });
       if (!adaptive) return [eventForwardPath ? event() : dense()];
       const sel = selectorOf(spikes, k, label);
-      return [sel.event(event()), sel.dense(dense())];
+      return [sel.event(event()), sel.dense(dense(1))];
     };
     /** gradWeights[n][k] = gradDriveᵀ · spikes (lists already built in the forward pass) */
     const weightGrad = (spikes: GPUBuffer, k: number, label: string, gradDrive: GPUBuffer, gradWeights: GPUBuffer, n: number): ClearingDispatch[] => {
       const event = () => eventWeightGrad(device, { spikes, colLists: listsOf(spikes, k, label, 'cols'), gradDrive, gradWeights, rows, outputs: n, inputs: k });
-      const dense = () => matmul(device, { a: gradDrive, b: spikes, c: gradWeights, m: n, n: k, k: rows, transA: true });
+      const dense = (splits?: number) => matmul(device, { a: gradDrive, b: spikes, c: gradWeights, m: n, n: k, k: rows, transA: true, splits });
       if (!adaptive) return [eventGradPath ? event() : dense()];
       const sel = selectorOf(spikes, k, label);
-      return [sel.event(event()), sel.dense(dense())];
+      return [sel.event(event()), sel.dense(dense(1))];
     };
 
     let prevSpikes = input;

@@ -2,7 +2,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { compilationMessages, type KernelSpec } from '../../kernels/kernel.js';
-import { matmulSpec } from '../../kernels/linear/matmul.js';
+import { matmulSpec, matmulTiledSpec, sumSplitsSpec } from '../../kernels/linear/matmul.js';
 import { compactSpec } from '../../kernels/linear/compact.js';
 import { eventForwardSpec } from '../../kernels/linear/event-forward.js';
 import { eventWeightGradSpec } from '../../kernels/linear/event-weight-grad.js';
@@ -41,7 +41,9 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
   const specs: KernelSpec[] = [];
   for (const transA of [false, true]) for (const transB of [false, true]) {
     specs.push(matmulSpec({ transA, transB, accumulate: true, sparseA: false, sparseB: false }));
+    specs.push(matmulTiledSpec({ transA, transB, accumulate: true }), matmulTiledSpec({ transA, transB, accumulate: false }, true));
   }
+  specs.push(sumSplitsSpec(false), sumSplitsSpec(true));
   specs.push(compactSpec('rows'), compactSpec('cols'), eventForwardSpec(), eventWeightGradSpec());
   for (const solver of ['newton', 'quadratic-mem', 'quadratic-syn'] as const) specs.push(eventLifForwardSpec(solver));
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
