@@ -3,8 +3,14 @@ import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec
 
 export const WORKGROUP = 64;
 
-/** Mask words per row of a spike matrix with `cols` columns (lane-strided layout; see linear/mask-lists.wgsl). */
-export const maskWords = (cols: number): number => 32 * Math.ceil(cols / 1024);
+/** Mask words per row of a spike matrix with `cols` columns (thread-word layout; see linear/mask-lists.wgsl). */
+export const maskWords = (cols: number): number => 16 * Math.ceil(cols / 512);
+
+/** Word and bit of column k in a mask row (thread-word layout): k = k0(word) + 4·bit. */
+export function maskBit(k: number): { word: number; bit: number } {
+  const base = k % 4 + 128 * Math.floor(k / 128);
+  return { word: 16 * Math.floor(k / 512) + 4 * Math.floor((k % 512) / 128) + (k % 4), bit: (k - base) / 4 };
+}
 
 /**
  * u32 elements of a row-list buffer for [rows][cols]: counts [rows], index [rows][cols], then one
@@ -19,7 +25,7 @@ export const maskListsSpec = (): KernelSpec => ({
   constants: { WG: WORKGROUP },
 });
 
-/** Row event lists (counts, then indices; rowListLength) from a spike mask (lane-strided layout, maskWords per row). */
+/** Row event lists (counts, then indices; rowListLength) from a spike mask (thread-word layout, maskWords per row). */
 export function maskLists(device: GPUDevice, a: { mask: GPUBuffer; lists: GPUBuffer; rows: number; cols: number }): Dispatch {
   const spec = maskListsSpec();
   const u = uniformBlock(device, spec, { rows: a.rows, cols: a.cols, words: maskWords(a.cols) });

@@ -62,12 +62,13 @@ export interface LifFusedForwardArgs {
   graded?: boolean;
 }
 
-export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32', texture = false, graded = false): KernelSpec {
+/** `partial`: some thread's neurons run past N (N not a multiple of 128), so the scan checks each neuron's index. */
+export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32', texture = false, graded = false, partial = true): KernelSpec {
   return {
     name: 'neurons/lif-fused-forward',
     code: shader('neurons/lif-fused-forward'),
     bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage', 'float-texture'],
-    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16', TEXTURE: texture, GRADED: graded },
+    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16', TEXTURE: texture, GRADED: graded, PARTIAL: partial },
   };
 }
 
@@ -79,7 +80,7 @@ function grid(neurons: number, batch: number, max = 65535): [number, number, num
 
 export function lifFusedForward(device: GPUDevice, a: LifFusedForwardArgs): Dispatch & { clear(enc: GPUCommandEncoder): void } {
   const texture = 'texture' in a.weightsT ? a.weightsT.texture : undefined;
-  const spec = lifFusedForwardSpec(a.params, a.storage, !!texture, !!a.graded);
+  const spec = lifFusedForwardSpec(a.params, a.storage, !!texture, !!a.graded, a.neurons % 128 !== 0);
   const u = uniformBlock(device, spec, {
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, words: maskWords(a.neurons), padded: paddedInputWeights(a.neurons),
     half_words: halfMembraneWords(a.neurons), threshold_half: halfFloorBits(Math.fround(a.params.threshold)),

@@ -1,11 +1,12 @@
-// Event lists per row from bit masks of a spike matrix S [R][K] in the lane-strided
-// layout that the fused BPTT kernels write (neurons/lif-fused-forward):
-//   P = ⌈K / 1024⌉ planes, W = 32·P words per row; word (r, p, l) sits at r·W + 32·p + l
-//   and its bit j is set  ⇔  S[r, k] ≠ 0  for  k = 1024·p + 32·j + l.
+// Event lists per row from bit masks of a spike matrix S [R][K] in the thread-word
+// layout that the fused BPTT forward scan writes (neurons/lif-fused-forward: one word per
+// thread of its 32 neurons):
+//   W = 16·⌈K / 512⌉ words per row; bit j of word (r, w) is set  ⇔  S[r, k] ≠ 0  for
+//   k = k0(w) + 4·j,  k0(w) = 512·⌊w/16⌋ + 128·⌊(w mod 16)/4⌋ + w mod 4.
 // Output:
 //   lists[r] = #{k : S[r, k] ≠ 0}   (counts, r < R)
 //   lists[R + r·K + q] = the q-th such k, words in ascending order, bits ascending
-//   within a word (k = 1024·p + 32·j + l for word 32·p + l, bit j).
+//   within a word.
 // Capacity K per row, so no list can overflow. The buffer's last word (index R + R·K)
 // is the flag of linear/row-lists (nonzero when some value is neither 0 nor 1) and is not
 // written here (a layer's spikes are binary). Feeds the fused BPTT kernels.
@@ -29,11 +30,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var q = 0u;
   for (var w = 0u; w < params.words; w++) {
     var bits = mask[r * params.words + w];
-    let k0 = (w / 32u) * 1024u + w % 32u;
+    let k0 = (w / 16u) * 512u + ((w % 16u) / 4u) * 128u + w % 4u;
     while (bits != 0u) {
       let j = firstTrailingBit(bits);
       bits &= bits - 1u;
-      lists[out + q] = k0 + 32u * j;
+      lists[out + q] = k0 + 4u * j;
       q++;
     }
   }

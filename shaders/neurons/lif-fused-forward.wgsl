@@ -5,14 +5,14 @@
 //   I[n+1] = α·I[n] + Σ_{k active in row (n, b)} S_in[n,b,k]·W[i,k]
 //   U[n+1] = β·U[n] + I[n] − ϑ·S[n]          (RESET_ZERO: β·U[n]·(1 − S[n]) + I[n])
 // The sum runs over the row's event list (linear/row-lists or linear/mask-lists), so its cost follows the
-// number of active inputs. Stores U[n], S[n] ([T][B][N]) and sets the spike bits of
-// S in the lane-strided mask layout of linear/mask-lists (atomicOr: the order of the
-// writes does not matter, the result is deterministic).
+// number of active inputs. Stores U[n], S[n] ([T][B][N]) and the spike bits of S in
+// the thread-word layout of linear/mask-lists: each thread's 32 neurons are one word,
+// built without branches and written with one store per step.
 // Bindings: 0 params, 1 in_spikes S_in [T·B][K], 2 in_lists (counts [T·B], then
 // index [T·B][K], flag: nonzero when some input value is neither 0 nor 1), 3 weights_t
 // Wᵀ [K][P] (P = N padded to a multiple of 512; unless TEXTURE), 4 membrane (write; u32
-// words, see below), 5 spikes (write), 6 spike_mask [T·B·W] (atomicOr; zeroed before the
-// dispatch), 7 weights_tex (TEXTURE: W as the rgba32float texels of linear/weight-texels).
+// words, see below), 5 spikes (write), 6 spike_mask [T·B·W] (written; zeroed before the
+// dispatch for the words of threads past N), 7 weights_tex (TEXTURE: W as the rgba32float texels of linear/weight-texels).
 // TEXTURE: one textureLoad fetches four of the thread's weights of an event, where a
 // storage buffer costs four per-lane loads on a CPU adapter (18 % less time for the scan
 // on SwiftShader at 784-512, p = 0.02).
@@ -36,7 +36,10 @@
 // value). The binary variant has no value loads and no branch between the two loops;
 // for a layer fed with data, linear/select-graded runs the variant that the row
 // lists' flag asks for (indirect dispatch), so the choice stays on the GPU.
+// PARTIAL: N is not a multiple of 128, so some thread has neurons ≥ N (checked per
+// neuron); without it the per-neuron bounds branch is compiled out.
 override RESET_ZERO: bool = false;
+override PARTIAL: bool = true;
 override GRADED: bool = false;
 override HALF: bool = false;
 override TEXTURE: bool = false;
@@ -48,7 +51,7 @@ struct Params {
   batch: u32,
   neurons: u32,
   inputs: u32,
-  words: u32,   // mask words per row of S: 32·⌈N / 1024⌉
+  words: u32,   // mask words per row of S: 16·⌈N / 512⌉
   padded: u32,  // P: columns of a Wᵀ row, N rounded up to a multiple of 512
   half_words: u32,  // H: membrane words per row when HALF
   threshold_half: u32,  // bits of the largest half ≤ ϑ (HALF)
@@ -63,20 +66,26 @@ struct Params {
 @group(0) @binding(3) var<storage, read> weights_t: array<f32>;
 @group(0) @binding(4) var<storage, read_write> membrane: array<u32>;
 @group(0) @binding(5) var<storage, read_write> spikes: array<f32>;
-@group(0) @binding(6) var<storage, read_write> spike_mask: array<atomic<u32>>;
+@group(0) @binding(6) var<storage, read_write> spike_mask: array<u32>;
 @group(0) @binding(7) var weights_tex: texture_2d<f32>;
 
-// One neuron's step: store U[n] (f32 storage) and S[n], set its mask bit, return U[n+1].
+// One neuron's step: store U[n] (f32 storage) and S[n], return U[n+1].
 fn step_out(r: u32, i: u32, u: f32, syn: f32) -> f32 {
-  if (i >= params.neurons) { return 0.0; }
+  if (PARTIAL) {
+    if (i >= params.neurons) { return 0.0; }
+  }
   let at = r * params.neurons + i;
-  let fired = u > params.threshold;
-  let s = select(0.0, 1.0, fired);
+  let s = select(0.0, 1.0, u > params.threshold);
   if (!HALF) { membrane[at] = bitcast<u32>(u); }
   spikes[at] = s;
-  if (fired) { atomicOr(&spike_mask[r * params.words + (i / 1024u) * 32u + i % 32u], 1u << ((i / 32u) % 32u)); }
   if (RESET_ZERO) { return params.beta * u * (1.0 - s) + syn; }
   return params.beta * u + syn - params.threshold * s;
+}
+
+// Mask bits 4j … 4j + 3 of this thread's word for U[n] of its neurons 4j … 4j + 3 (no branch).
+fn bits4(u: vec4<f32>, j: u32) -> u32 {
+  let f = select(vec4<u32>(0u), vec4<u32>(1u, 2u, 4u, 8u), u > vec4<f32>(params.threshold));
+  return (f.x | f.y | f.z | f.w) << (4u * j);
 }
 
 // U rounded to halves (pack2x16float), each kept on U's side of ϑ (ϑ > 0): a
@@ -128,8 +137,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let xb = wid.x * 128u + (lid.x / 4u) * 32u + (lid.x % 4u) * 8u;   // TEXTURE: this thread's first texel column
   // f16 storage: this thread's first word of a row (pairs (i0 + 8m, i0 + 8m + 4) at + 4m)
   let half_base = wid.x * 256u + (lid.x / 4u) * 64u + lid.x % 4u;
+  // bits of the neurons < N (PARTIAL: the thread's last neurons may lie past N)
+  var valid = 0xffffffffu;
+  if (PARTIAL) {
+    valid = select(0xffffffffu, (1u << ((N - i0 + 3u) / 4u)) - 1u, i0 + 4u * 31u >= N);
+  }
+  let mask_word = wid.x * 16u + lid.x;   // this thread's word in a row of the mask
   for (var n = 0u; n < params.steps; n++) {
     let r = n * params.batch + b;
+    spike_mask[r * params.words + mask_word] = valid & (bits4(u0, 0u) | bits4(u1, 1u) | bits4(u2, 2u) | bits4(u3, 3u) |
+                                                        bits4(u4, 4u) | bits4(u5, 5u) | bits4(u6, 6u) | bits4(u7, 7u));
     if (HALF) {
       let hw = r * params.half_words + half_base;
       membrane[hw + 0u] = pack_keep(u0.xy);

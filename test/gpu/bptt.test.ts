@@ -83,6 +83,8 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
     { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', graded: true },
     { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: false, surrogate: 'sigmoid-derivative', reduce: 'mean', propagation: 'fused', graded: true },
     { hidden: [{ size: 1100, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused' },
+    // multiples of 128 neurons: the forward scan's variant without per-neuron bounds checks (as at 512)
+    { hidden: [{ size: 128, recurrent: false }, { size: 256, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused' },
     { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max', propagation: 'fused', graded: true, fusedWeightGrad: 'lists' },
     { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: true, surrogate: 'triangle', reduce: 'sum', propagation: 'fused', fusedWeightGrad: 'lists' },
     { hidden: [{ size: 600, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', fusedWeightGrad: 'lists' },

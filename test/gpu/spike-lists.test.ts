@@ -1,14 +1,14 @@
 /**
  * The event-list kernels of the fused BPTT path against plain TypeScript:
  * linear/row-lists (row lists of a random matrix with graded values),
- * linear/mask-lists (the same lists from lane-strided bit masks, more than 1024
+ * linear/mask-lists (the same lists from thread-word bit masks, more than 512
  * columns so that the mask has two planes) and linear/transpose (sum of padded
  * slices, transposed and not).
  */
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { readF32, readU32, storageBuffer, uploadBuffer } from '../../src/gpu/buffers.js';
-import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
+import { maskBit, maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { rowLists } from '../../kernels/linear/row-lists.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
 import type { ClearingDispatch } from '../../kernels/kernel.js';
@@ -66,21 +66,30 @@ describe('event lists from bit masks', () => {
   for (const [rows, cols] of cases) {
     gpuTest(`${rows}×${cols}`, async ({ device }) => {
       const { x, want } = randomSpikes(rows, cols, false);
-      // lane-strided layout: word (r, p, l) at r·W + 32·p + l, bit j ⇔ k = 1024·p + 32·j + l
+      // thread-word layout: bit j of word w ⇔ k = 512·⌊w/16⌋ + 128·⌊(w mod 16)/4⌋ + w mod 4 + 4·j
       const W = maskWords(cols);
+      const k0 = (w: number) => 512 * Math.floor(w / 16) + 128 * Math.floor((w % 16) / 4) + (w % 4);
       const m = new Uint32Array(rows * W);
       for (let r = 0; r < rows; r++) {
-        for (let k = 0; k < cols; k++) {
-          if (x[r * cols + k] !== 0) m[r * W + 32 * Math.floor(k / 1024) + (k % 32)] |= 1 << (Math.floor(k / 32) % 32);
+        for (let w = 0; w < W; w++) {
+          for (let j = 0; j < 32; j++) {
+            const k = k0(w) + 4 * j;
+            if (k < cols && x[r * cols + k] !== 0) m[r * W + w] |= 1 << j;
+          }
         }
+      }
+      // maskBit is the inverse of k0 + 4·j
+      for (let k = 0; k < cols; k++) {
+        const { word, bit } = maskBit(k);
+        expect(k0(word) + 4 * bit).toBe(k);
       }
       const mask = uploadBuffer(device, 'mask', m);
       const lists = storageBuffer(device, 'lists', 4 * rowListLength(rows, cols));
       const b = maskLists(device, { mask, lists, rows, cols });
       await runAll(device, [b]);
       const got = await readU32(device, lists, rowListLength(rows, cols));
-      // mask order: word 32·p + l ascending, bit j ascending (k = 1024·p + 32·j + l)
-      const key = (k: number) => Math.floor(k / 1024) * 32 * 32 + (k % 32) * 32 + (Math.floor(k / 32) % 32);
+      // mask order: words ascending, bits ascending within a word
+      const key = (k: number) => { const { word, bit } = maskBit(k); return word * 32 + bit; };
       for (let r = 0; r < rows; r++) {
         expect(got[r]).toBe(want[r].length);
         expect(Array.from(got.subarray(rows + r * cols, rows + r * cols + got[r]))).toEqual([...want[r]].sort((p, q) => key(p) - key(q)));
