@@ -5,7 +5,10 @@
  * width of a CPU adapter; median of --reps). The fused BPTT kernels are written to
  * these numbers: on SwiftShader a storage-buffer access with a computed index is a
  * per-lane gather, a texture fetch returns four floats per lane, and a divergent
- * branch costs more than a load.
+ * branch costs more than a load. Neither neighbouring nor equal addresses across the 4
+ * threads make a storage load cheaper, and atomicLoad/atomicStore (which SwiftShader
+ * checks at run time for neighbouring addresses, to use one vector access) cost more
+ * than plain accesses: the *seq / *same / atomic* patterns measure that.
  *
  *   npx tsx bench/access-costs.ts [--reps N] [--disable-robustness] [--out FILE]
  */
@@ -29,6 +32,11 @@ const idx = (o: number) => `(r * 64u + gid.x * 4u + ${o}u) & 0x3fffffu`;
 const load = (o: number) => `f32(src[${idx(o)}])`;
 const load4 = (o: number) => `vec4<f32>(${load(o)}, ${load(o + 1)}, ${load(o + 2)}, ${load(o + 3)})`;
 const fetch = (j: number) => `textureLoad(tex, vec2<i32>(i32((gid.x * 8u + ${j}u) & 255u), i32(r & 1023u)), 0)`;
+/** lane-sequential offsets: the 4 threads of a group read 4 neighbouring words */
+const seq = (o: number) => `(r * 256u + (gid.x >> 2u) * 128u + ${o}u * 4u + (gid.x & 3u)) & 0x3fffffu`;
+/** equal offsets: the 4 threads of a group read the same word */
+const same = (o: number) => `(r * 256u + (gid.x >> 2u) * 128u + ${o}u) & 0x3fffffu`;
+const aload = (i: string) => `bitcast<f32>(atomicLoad(&at[${i}]))`;
 const acc8 = (f: (j: number) => string) => [0, 1, 2, 3, 4, 5, 6, 7].map((j) => `v${j} += ${f(j)};`).join(' ');
 
 /** loop bodies; v0..v7 are vec4 accumulators, a a scalar one */
@@ -37,6 +45,16 @@ const patterns: Record<string, { body: string; what: string }> = {
   load1: { body: `a += ${load(0)};`, what: 'one storage load (a per-lane gather on a CPU adapter)' },
   load32: { body: acc8((j) => load4(4 * j)), what: '32 storage loads into 8 vec4 accumulators' },
   fetch8: { body: acc8((j) => fetch(j)), what: '8 rgba32float texture fetches (32 floats) into 8 vec4 accumulators' },
+  load32seq: { body: acc8((j) => `vec4<f32>(${[0, 1, 2, 3].map((k) => `f32(src[${seq(4 * j + k)}])`).join(', ')})`), what: '32 storage loads, the 4 threads at neighbouring words' },
+  atomic32seq: { body: acc8((j) => `vec4<f32>(${[0, 1, 2, 3].map((k) => aload(seq(4 * j + k))).join(', ')})`), what: '32 atomicLoads, the 4 threads at neighbouring words' },
+  atomic32same: { body: acc8((j) => `vec4<f32>(${[0, 1, 2, 3].map((k) => aload(same(4 * j + k))).join(', ')})`), what: '32 atomicLoads, the 4 threads at the same word' },
+  load32same: { body: acc8((j) => `vec4<f32>(${[0, 1, 2, 3].map((k) => `f32(src[${same(4 * j + k)}])`).join(', ')})`), what: '32 storage loads, the 4 threads at the same word' },
+  rmw8seq: { body: [0, 1, 2, 3, 4, 5, 6, 7].map((j) => `dst[${seq(j)}] += f32(r);`).join(' '), what: '8 read-modify-writes of f32, the 4 threads at neighbouring words' },
+  atomicRmw8seq: { body: [0, 1, 2, 3, 4, 5, 6, 7].map((j) => `{ let i = ${seq(j)}; atomicStore(&at[i], bitcast<u32>(bitcast<f32>(atomicLoad(&at[i])) + f32(r))); }`).join(' '), what: '8 atomicLoad + atomicStore pairs (not one atomic operation), the 4 threads at neighbouring words' },
+  fetch2: { body: 'v0 += ' + 'textureLoad(tex, vec2<i32>(i32((gid.x * 8u) & 255u), i32(r & 1023u)), 0); v1 += textureLoad(tex, vec2<i32>(i32((gid.x * 8u + 1u) & 255u), i32(r & 1023u)), 0);', what: '2 texture fetches (8 floats) into 2 vec4 accumulators' },
+  load8: { body: [0, 1].map((j) => `v${j} += ${load4(4 * j)};`).join(' '), what: '8 storage loads into 2 vec4 accumulators' },
+  add32: { body: acc8(() => 'vec4<f32>(f32(r))'), what: '32 SIMD adds into 8 vec4 accumulators' },
+  add8: { body: 'v0 += vec4<f32>(f32(r)); v1 += vec4<f32>(f32(r));', what: '8 SIMD adds into 2 vec4 accumulators' },
   store1: { body: `dst[${idx(0)}] = f32(r);`, what: 'one storage store' },
   branch: { body: `let b = src[${idx(0)}]; if (b == 7u) { a += 1.0; }`, what: 'one load and a branch that is never taken' },
   branch8: { body: `let b = src[${idx(0)}]; if (b == 7u) { ${[0, 1, 2, 3, 4, 5, 6, 7].map((j) => `v${j} += 1.0;`).join(' ')} }`, what: 'the same branch, 8 vec4 values assigned inside it' },
@@ -51,6 +69,8 @@ try {
   const src = device.createBuffer({ label: 'access-costs/src', size: N * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   const dst = device.createBuffer({ label: 'access-costs/dst', size: N * 4, usage: GPUBufferUsage.STORAGE });
   device.queue.writeBuffer(src, 0, new Uint32Array(N).map((_, i) => (Math.imul(i, 2654435761) >>> 0) & 0xffff));
+  const at = device.createBuffer({ label: 'access-costs/atomics', size: N * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(at, 0, new Float32Array(N).fill(0.25));
   const tex = device.createTexture({ label: 'access-costs/tex', size: [256, 1024], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
   device.queue.writeTexture({ texture: tex }, new Float32Array(256 * 1024 * 4).fill(0.5), { bytesPerRow: 256 * 16 }, [256, 1024]);
   const layout = device.createBindGroupLayout({
@@ -58,14 +78,16 @@ try {
       { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
       { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
       { binding: 2, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: 'unfilterable-float' } },
+      { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
     ],
   });
-  const group = device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }, { binding: 2, resource: tex.createView() }] });
+  const group = device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }, { binding: 2, resource: tex.createView() }, { binding: 3, resource: { buffer: at } }] });
   const results: Record<string, { ns_per_iteration: number; what: string }> = {};
   for (const [name, { body, what }] of Object.entries(patterns)) {
     const code = `@group(0) @binding(0) var<storage, read> src: array<u32>;
 @group(0) @binding(1) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(2) var tex: texture_2d<f32>;
+@group(0) @binding(3) var<storage, read_write> at: array<atomic<u32>>;
 @compute @workgroup_size(16) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var a = 0.0;
   var v0 = vec4<f32>(0.0); var v1 = vec4<f32>(0.0); var v2 = vec4<f32>(0.0); var v3 = vec4<f32>(0.0);
@@ -73,7 +95,7 @@ try {
   // a trip count the compiler cannot fold
   for (var r = 0u; r < ${ITERS}u + (gid.x & 0u); r++) { ${body} }
   // every accumulator reaches memory, so no load is dead code
-  dst[gid.x] = a + dot(v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7, vec4<f32>(1.0)) + textureLoad(tex, vec2<i32>(0, 0), 0).x * 0.0 + f32(src[0] & 0u);
+  dst[gid.x] = a + dot(v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7, vec4<f32>(1.0)) + textureLoad(tex, vec2<i32>(0, 0), 0).x * 0.0 + f32(src[0] & 0u) + f32(atomicLoad(&at[0]) & 0u);
 }`;
     const pipeline = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module: device.createShaderModule({ label: name, code }), entryPoint: 'main' } });
     const run = async () => {
@@ -107,6 +129,7 @@ try {
   src.destroy();
   dst.destroy();
   tex.destroy();
+  at.destroy();
 } finally {
   gpu.destroy();
 }

@@ -7,7 +7,9 @@
  * machine load. Reports per choice the median step and, against the first choice,
  * the median of the per-repetition time ratios.
  *
- * A choice may carry the fused path's membrane storage: 'fused:f16'. Reports the
+ * A choice may carry modifiers of the fused path after colons: membrane storage ('f16'),
+ * weight gradients ('lists'), W from a buffer instead of a texture ('buffer'), sample
+ * chunks of the backward scan ('chunks=N'); e.g. 'fused:f16', 'fused:chunks=4'. Reports the
  * bytes each choice stores for its backward pass (MethodRun.stored()).
  * The choice 'pytorch' runs the plain PyTorch peer (../shared/peers/plain_pytorch_lif.py,
  * Debian's python3-torch + OpenBLAS, 2 threads) on the same configuration in its turn:
@@ -56,6 +58,20 @@ const median = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** bptt options of a choice: propagation, then ':'-separated modifiers (see the header) */
+function choiceOptions(choice: string): BpttOptions {
+  const [propagation, ...mods] = choice.split(':');
+  const o: BpttOptions = { propagation: propagation as BpttOptions['propagation'] };
+  for (const m of mods) {
+    if (m === 'f16' || m === 'f32') o.membraneStorage = m;
+    else if (m === 'lists' || m === 'scan') o.fusedWeightGrad = m;
+    else if (m === 'buffer') o.weightTexture = false;
+    else if (/^chunks=\d+$/.test(m)) o.sampleChunks = Number(m.slice(7));
+    else throw new Error(`step-ab: unknown modifier '${m}' in choice '${choice}'`);
+  }
+  return o;
+}
+
 const gpu = await requestDevice({ disableRobustness });
 const { device } = gpu;
 async function measure([p, B, H, T]: number[]) {
@@ -80,10 +96,9 @@ async function measure([p, B, H, T]: number[]) {
   };
   for (const choice of choices) {
     if (choice === 'pytorch') continue;
-    const [propagation, storage] = choice.split(':') as [BpttOptions['propagation'], BpttOptions['membraneStorage']];
     const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(p), readoutGain: 0.2 });
     // GPU buffers the method allocates (all of its bind-time buffers; network and optimizer excluded)
-    const { result: run, totalBytes: allocated } = await trackAllocations(device, async () => bptt({ propagation, membraneStorage: storage }).bind(net, { batch: B, steps: T }));
+    const { result: run, totalBytes: allocated } = await trackAllocations(device, async () => bptt(choiceOptions(choice)).bind(net, { batch: B, steps: T }));
     const optim = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
     device.queue.writeBuffer(run.input, 0, x);
     device.queue.writeBuffer(run.labels, 0, labels);
