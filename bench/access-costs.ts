@@ -8,7 +8,11 @@
  * branch costs more than a load. Neither neighbouring nor equal addresses across the 4
  * threads make a storage load cheaper, and atomicLoad/atomicStore (which SwiftShader
  * checks at run time for neighbouring addresses, to use one vector access) cost more
- * than plain accesses: the *seq / *same / atomic* patterns measure that.
+ * than plain accesses: the *seq / *same / atomic* patterns measure that. SwiftShader
+ * does not branch around an `if` block: it runs the block with the lanes masked off
+ * (so a skipped block of loads costs about what the loads do), and a loop runs its body
+ * at least once, masked, before testing whether any lane continues (branchLoads,
+ * loopOnceLoads). A skip pays only as fewer iterations of a loop that runs anyway.
  *
  *   npx tsx bench/access-costs.ts [--reps N] [--disable-robustness] [--out FILE]
  */
@@ -58,6 +62,9 @@ const patterns: Record<string, { body: string; what: string }> = {
   store1: { body: `dst[${idx(0)}] = f32(r);`, what: 'one storage store' },
   branch: { body: `let b = src[${idx(0)}]; if (b == 7u) { a += 1.0; }`, what: 'one load and a branch that is never taken' },
   branch8: { body: `let b = src[${idx(0)}]; if (b == 7u) { ${[0, 1, 2, 3, 4, 5, 6, 7].map((j) => `v${j} += 1.0;`).join(' ')} }`, what: 'the same branch, 8 vec4 values assigned inside it' },
+  loopOnce8: { body: `let b = src[${idx(0)}]; for (var once = b == 7u; once; once = false) { ${[0, 1, 2, 3, 4, 5, 6, 7].map((j) => `v${j} += 1.0;`).join(' ')} }`, what: 'the same block as a loop of 0 or 1 iterations (0 here)' },
+  branchLoads: { body: `let b = src[${idx(0)}]; if (b == 7u) { ${acc8((j) => load4(4 * j))} }`, what: 'one load and a never-taken branch around 32 storage loads (SwiftShader runs both sides of a branch, masked)' },
+  loopOnceLoads: { body: `let b = src[${idx(0)}]; for (var once = b == 7u; once; once = false) { ${acc8((j) => load4(4 * j))} }`, what: 'the same 32 loads in a loop of 0 or 1 iterations (0 here; a loop body runs at least once, masked)' },
   select8: { body: `let m = vec4<f32>(select(0.0, 1.0, src[${idx(0)}] == 7u)); ${[0, 1, 2, 3, 4, 5, 6, 7].map((j) => `v${j} += m;`).join(' ')}`, what: 'one load and 8 vec4 adds (32 SIMD adds), no branch' },
   shortCircuit: { body: `let b = src[${idx(0)}]; a += select(0.0, 1.0, b > 3u && b < 9u);`, what: "one load and `&&` (a branch)" },
   nonShortCircuit: { body: `let b = src[${idx(0)}]; a += select(0.0, 1.0, (b > 3u) & (b < 9u));`, what: 'one load and `&` (no branch)' },
