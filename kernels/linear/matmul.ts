@@ -1,7 +1,8 @@
 import { shader } from '../../src/shaders.js';
 import { isSoftwareDevice } from '../../src/gpu/device.js';
 import { storageBuffer } from '../../src/gpu/buffers.js';
-import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
+import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
+import { batchSum } from '../grad/batch-sum.js';
 
 /**
  * 'registers': linear/matmul, a 4×4 register tile per thread, no workgroup memory or
@@ -72,16 +73,6 @@ export function matmulTiledSpec(v: Pick<MatmulVariant, 'transA' | 'transB' | 'ac
   };
 }
 
-const SUM_WG = 256;
-export function sumSplitsSpec(accumulate: boolean): KernelSpec {
-  return {
-    name: 'linear/sum-splits',
-    code: shader('common/grid') + shader('linear/sum-splits'),
-    bindings: ['uniform', 'read-only-storage', 'storage'],
-    constants: { WG: SUM_WG, ACCUMULATE: accumulate },
-  };
-}
-
 /** C block of one linear/matmul-tiled workgroup (64×64), and its K step */
 const BLOCK = 64;
 const K_STEP = 16;
@@ -121,9 +112,7 @@ export function matmul(device: GPUDevice, args: MatmulArgs): Dispatch {
     const spec = matmulTiledSpec(v, true);
     const u = uniformBlock(device, spec, { m: args.m, n: args.n, k: args.k, scale: 1, k_split: kSplit });
     const product = bind(device, pipelineFor(device, spec), { resources: [u.buffer, args.a, args.b, parts], workgroups: [...workgroups, splits], owned: [u.buffer, parts] });
-    const sumSpec = sumSplitsSpec(v.accumulate);
-    const su = uniformBlock(device, sumSpec, { length: args.m * args.n, slices: splits, scale: args.scale ?? 1 });
-    const sum = bind(device, pipelineFor(device, sumSpec), { resources: [su.buffer, parts, args.c], workgroups: grid1d(args.m * args.n, SUM_WG), owned: [su.buffer] });
+    const sum = batchSum(device, { rows: parts, out: args.c, length: args.m * args.n, batch: splits, scale: args.scale ?? 1, accumulate: v.accumulate });
     return {
       name: spec.name,
       encode(pass) {

@@ -9,7 +9,7 @@
 // addresses whatever the operand's layout (so a transposed operand is read as
 // contiguously as a plain one); out-of-range elements are staged as zeros.
 // SPLIT: workgroup z takes the K range [z·k_split, (z + 1)·k_split) and writes its raw
-// partial product to slice z of c ([S][M][N]); linear/sum-splits then adds the slices
+// partial product to slice z of c ([S][M][N]); grad/batch-sum then adds the slices
 // (with scale and accumulate) into C. For products with few 64×64 blocks and a long K
 // (weight gradients summed over T·B rows), so that enough workgroups run at once.
 // linear/matmul (no workgroup memory, no barriers) stays the kernel for CPU

@@ -2,7 +2,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { compilationMessages, type KernelSpec } from '../../kernels/kernel.js';
-import { matmulSpec, matmulTiledSpec, sumSplitsSpec } from '../../kernels/linear/matmul.js';
+import { matmulSpec, matmulTiledSpec } from '../../kernels/linear/matmul.js';
 import { compactSpec } from '../../kernels/linear/compact.js';
 import { eventForwardSpec } from '../../kernels/linear/event-forward.js';
 import { eventWeightGradSpec } from '../../kernels/linear/event-weight-grad.js';
@@ -27,6 +27,7 @@ import { lifRecurrentBackwardSpec } from '../../kernels/neurons/lif-recurrent-ba
 import { readoutBackwardSpec, readoutForwardSpec } from '../../kernels/neurons/readout.js';
 import { crossEntropySpec } from '../../kernels/loss/cross-entropy.js';
 import { gradNormSpec } from '../../kernels/optim/grad-norm.js';
+import { batchSumSpec } from '../../kernels/grad/batch-sum.js';
 import { adamSpec } from '../../kernels/optim/adam.js';
 import { sgdSpec } from '../../kernels/optim/sgd.js';
 import { latencySpec, poissonSpec } from '../../kernels/encode/encoders.js';
@@ -43,7 +44,6 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
     specs.push(matmulSpec({ transA, transB, accumulate: true, sparseA: false, sparseB: false }));
     specs.push(matmulTiledSpec({ transA, transB, accumulate: true }), matmulTiledSpec({ transA, transB, accumulate: false }, true));
   }
-  specs.push(sumSplitsSpec(false), sumSplitsSpec(true));
   specs.push(compactSpec('rows'), compactSpec('cols'), eventForwardSpec(), eventWeightGradSpec());
   for (const solver of ['newton', 'quadratic-mem', 'quadratic-syn'] as const) specs.push(eventLifForwardSpec(solver));
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
@@ -57,7 +57,7 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
   }
   specs.push(rowListsSpec(), weightTexelsSpec(), selectGradedSpec, maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
-  specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true));
+  specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true), batchSumSpec(false), batchSumSpec(true));
   if (subgroups) specs.push(gradNormSpec('partial', true));
   return specs;
 }
