@@ -69,17 +69,19 @@ struct Params {
 @group(0) @binding(6) var<storage, read_write> spike_mask: array<u32>;
 @group(0) @binding(7) var weights_tex: texture_2d<f32>;
 
-// One neuron's step: store U[n] (f32 storage) and S[n], return U[n+1].
+// One neuron's step: store U[n] (f32 storage) and S[n], return U[n+1]. PARTIAL: a neuron
+// i ≥ N stores nothing and stays at 0 (no early return: wgpu, in Deno, hangs on one here).
 fn step_out(r: u32, i: u32, u: f32, syn: f32) -> f32 {
-  if (PARTIAL) {
-    if (i >= params.neurons) { return 0.0; }
-  }
+  let inside = !PARTIAL | (i < params.neurons);
   let at = r * params.neurons + i;
   let s = select(0.0, 1.0, u > params.threshold);
-  if (!HALF) { membrane[at] = bitcast<u32>(u); }
-  spikes[at] = s;
-  if (RESET_ZERO) { return params.beta * u * (1.0 - s) + syn; }
-  return params.beta * u + syn - params.threshold * s;
+  if (inside) {
+    if (!HALF) { membrane[at] = bitcast<u32>(u); }
+    spikes[at] = s;
+  }
+  var next = params.beta * u + syn - params.threshold * s;
+  if (RESET_ZERO) { next = params.beta * u * (1.0 - s) + syn; }
+  return select(0.0, next, inside);
 }
 
 // Mask bits 4j … 4j + 3 of this thread's word for U[n] of its neurons 4j … 4j + 3 (no branch).
