@@ -22,7 +22,9 @@
 // 4 in_spikes S_in [T·B][K], 5 in_lists (counts, index, flag; linear/mask-lists),
 // 6 grad_weights_t dWᵀ [C][K][P] (written; P = N padded to a multiple of 512; only when
 // WEIGHT_GRAD), 7 grad_drive [T][B][N] (written when WRITE_GRAD_DRIVE), 8 row_live [T·B]
-// (TOP: nonzero where some dL/dy of the row is nonzero; neurons/readout-fused-backward).
+// (TOP: from neurons/readout-fused-backward; O ≤ 32: bit o set where dL/dy[r, o] ≠ 0, and
+// the sum visits only those outputs, in a loop of as many iterations; more outputs: nonzero
+// where some dL/dy is, and the sum runs over all outputs with a nonzero dL/dy).
 // Threads: x: 32 neurons i0 + 4·t (t < 32) with i0 = 512·wx + 128·⌊l/4⌋ + l mod 4 for
 // local index l (a workgroup of 16 covers 512 neurons; the 4 neighbouring
 // invocations that a CPU adapter runs as one vector handle 4 neighbouring neurons),
@@ -294,7 +296,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         let go = r * params.outputs;
         // E[n] = Σ_o Wo[o,i]·dL/dy[n,b,o] over the outputs whose dL/dy is nonzero (NaN is), on the
         // rows that neurons/readout-fused-backward flagged as having one
-        let live = row_live[r] != 0u;
         var e0 = vec4<f32>(0.0);
         var e1 = vec4<f32>(0.0);
         var e2 = vec4<f32>(0.0);
@@ -303,21 +304,27 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         var e5 = vec4<f32>(0.0);
         var e6 = vec4<f32>(0.0);
         var e7 = vec4<f32>(0.0);
-        if (live) {
-          for (var o = 0u; o < params.outputs; o++) {
-            let g = grad_in[go + o];
-            if (g != 0.0) {
-              let wo = o * N;
-              e0 += g * out_weights4(wo, i0 + 0u * LANES);
-              e1 += g * out_weights4(wo, i0 + 4u * LANES);
-              e2 += g * out_weights4(wo, i0 + 8u * LANES);
-              e3 += g * out_weights4(wo, i0 + 12u * LANES);
-              e4 += g * out_weights4(wo, i0 + 16u * LANES);
-              e5 += g * out_weights4(wo, i0 + 20u * LANES);
-              e6 += g * out_weights4(wo, i0 + 24u * LANES);
-              e7 += g * out_weights4(wo, i0 + 28u * LANES);
-            }
+        // a CPU adapter runs an if-block even where it is skipped (masked), so the outputs to
+        // sum are the iterations of a loop: one per set bit, not a test per output
+        var bits = row_live[r];
+        var visits = countOneBits(bits);
+        if (params.outputs > 32u) { visits = select(0u, params.outputs, bits != 0u); }
+        for (var j = 0u; j < visits; j++) {
+          var o = j;
+          if (params.outputs <= 32u) {
+            o = firstTrailingBit(bits);
+            bits &= bits - 1u;
           }
+          let g = grad_in[go + o];
+          let wo = o * N;
+          e0 += g * out_weights4(wo, i0 + 0u * LANES);
+          e1 += g * out_weights4(wo, i0 + 4u * LANES);
+          e2 += g * out_weights4(wo, i0 + 8u * LANES);
+          e3 += g * out_weights4(wo, i0 + 12u * LANES);
+          e4 += g * out_weights4(wo, i0 + 16u * LANES);
+          e5 += g * out_weights4(wo, i0 + 20u * LANES);
+          e6 += g * out_weights4(wo, i0 + 24u * LANES);
+          e7 += g * out_weights4(wo, i0 + 28u * LANES);
         }
         let ra = params.readout_alpha;
         let rb = params.readout_beta;

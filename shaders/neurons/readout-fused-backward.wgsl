@@ -8,11 +8,13 @@
 // Sums over samples stay in the thread: thread (o, c) scans the samples c, c + C, …
 // of chunk c and accumulates into slice c of the output ([C][O][N], zeroed here),
 // which linear/transpose (sum only) adds up.
-// It also flags the rows where some dL/dy is nonzero (NaN included), for the layer
-// below (neurons/lif-fused-backward sums Wo·dL/dy only there).
+// It also marks the rows where some dL/dy is nonzero (NaN included), for the layer
+// below (neurons/lif-fused-backward sums Wo·dL/dy only there): bit o of row_live[r] is
+// set where dL/dy[r, o] ≠ 0 when O ≤ 32 (the scan then visits only those outputs), bit 0
+// where any is for more outputs.
 // Bindings: 0 params, 1 grad_voltage dL/dy [T][B][O], 2 spike_lists (counts [T·B],
-// index [T·B][N]), 3 grad_slices [C][O][N] (written), 4 row_live [T·B] (set to 1 where
-// flagged; zeroed before the dispatch; every writer stores the same 1).
+// index [T·B][N]), 3 grad_slices [C][O][N] (written), 4 row_live [T·B] (atomicOr of
+// the bits above; zeroed before the dispatch).
 // Threads: x: output o (16 per workgroup), y: chunk c. Neighbouring threads share the
 // sample, so they walk the same lists.
 struct Params {
@@ -29,7 +31,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> grad_voltage: array<f32>;
 @group(0) @binding(2) var<storage, read> spike_lists: array<u32>;
 @group(0) @binding(3) var<storage, read_write> grad_slices: array<f32>;
-@group(0) @binding(4) var<storage, read_write> row_live: array<u32>;
+@group(0) @binding(4) var<storage, read_write> row_live: array<atomic<u32>>;
 
 @compute @workgroup_size(16)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -53,7 +55,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         grad_slices[at] += g;
       }
       let gy = grad_voltage[r * params.outputs + o];
-      if (gy != 0.0) { row_live[r] = 1u; }
+      if (gy != 0.0) { atomicOr(&row_live[r], select(1u, 1u << (o % 32u), params.outputs <= 32u)); }
       let g_u = gy + params.beta * g_u_next;
       g_i_next = params.alpha * g_i_next + g_u_next;
       g_u_next = g_u;

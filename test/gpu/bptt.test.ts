@@ -29,12 +29,14 @@ interface Case {
   fusedWeightGrad?: BpttOptions['fusedWeightGrad'];
   /** 'fused': false reads the weights from a storage buffer instead of the texture */
   weightTexture?: boolean;
+  /** readout size (default 7); above 32 the fused scan sums over all outputs of a flagged row */
+  outputs?: number;
 }
 
-/** The random problem every reference comparison here uses: 29 inputs, 7 outputs, T = 13, B = 5. */
+/** The random problem every reference comparison here uses: 29 inputs, 7 outputs (unless the case says), T = 13, B = 5. */
 function problem(c: Omit<Case, 'propagation' | 'detachReset'> & { detachReset?: boolean }) {
   const spec: NetworkSpec = {
-    inputs: 29, hidden: c.hidden, outputs: 7,
+    inputs: 29, hidden: c.hidden, outputs: c.outputs ?? 7,
     neuron: lifParams({ reset: c.reset, detachReset: c.detachReset ?? false }),
     surrogate: surrogateByName(c.surrogate), readoutReduce: c.reduce,
   };
@@ -83,6 +85,8 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
     { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', graded: true },
     { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: false, surrogate: 'sigmoid-derivative', reduce: 'mean', propagation: 'fused', graded: true },
     { hidden: [{ size: 1100, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused' },
+    // more than 32 outputs: the readout rows carry a flag instead of one bit per output
+    { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', outputs: 40 },
     // multiples of 128 neurons: the forward scan's variant without per-neuron bounds checks (as at 512)
     { hidden: [{ size: 128, recurrent: false }, { size: 256, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused' },
     { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max', propagation: 'fused', graded: true, fusedWeightGrad: 'lists' },
@@ -96,7 +100,7 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
   const all = [...cases.flatMap((c) => modes(c).map((propagation): Case => ({ ...c, propagation }))), ...mixed];
   for (const c of all) {
     const prop = typeof c.propagation === 'object' ? `forward ${c.propagation.forward}/grad ${c.propagation.weightGrad}` : c.propagation;
-    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${prop}${c.graded ? ' graded input' : ''}${c.fusedWeightGrad ? ` weight grad ${c.fusedWeightGrad}` : ''}${c.weightTexture === false ? ' weights from a buffer' : ''}`;
+    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${c.reset}${c.detachReset ? '/detached' : ''} ${c.surrogate} ${c.reduce} ${prop}${c.graded ? ' graded input' : ''}${c.fusedWeightGrad ? ` weight grad ${c.fusedWeightGrad}` : ''}${c.weightTexture === false ? ' weights from a buffer' : ''}${c.outputs ? ` ${c.outputs} outputs` : ''}`;
     gpuTest(name, async ({ device }) => {
       const { spec, T, B, weights, input, labels } = problem(c);
       const net = createNetwork(device, spec, weights);
