@@ -20,7 +20,7 @@ import { selectPathSpec } from '../../kernels/linear/select-path.js';
 import { transposeSpec } from '../../kernels/linear/transpose.js';
 import { lifFusedForwardSpec } from '../../kernels/neurons/lif-fused-forward.js';
 import { lifFusedBackwardSpec } from '../../kernels/neurons/lif-fused-backward.js';
-import { readoutFusedForwardSpec } from '../../kernels/neurons/readout-fused-forward.js';
+import { readoutFusedForwardSpec, readoutFusedForwardTexelsSpec, readoutTexelsSpec } from '../../kernels/neurons/readout-fused-forward.js';
 import { readoutFusedBackwardSpec } from '../../kernels/neurons/readout-fused-backward.js';
 import { lifRecurrentStepSpec } from '../../kernels/neurons/lif-recurrent-step.js';
 import { lifRecurrentBackwardSpec } from '../../kernels/neurons/lif-recurrent-backward-step.js';
@@ -55,7 +55,8 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
       for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f32', true));
     }
   }
-  specs.push(rowListsSpec(), weightTexelsSpec(), selectGradedSpec, maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec());
+  specs.push(rowListsSpec(), weightTexelsSpec(), selectGradedSpec, maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), readoutFusedForwardSpec(), readoutFusedBackwardSpec(), readoutTexelsSpec());
+  for (const texels of [1, 2, 3, 4]) specs.push(readoutFusedForwardTexelsSpec(texels));
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
   specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true), batchSumSpec(false), batchSumSpec(true));
   if (subgroups) specs.push(gradNormSpec('partial', true));
