@@ -80,7 +80,11 @@ const K_STEP = 16;
 const SPLIT_TARGET = 512;
 /** fewest K elements per slice: shorter slices cost more in the epilogue than they gain */
 const MIN_SPLIT_K = 512;
-/** most slices (bounds the scratch slices' memory: S·M·N floats) */
+/**
+ * most slices. The scratch slices hold S·M·N floats; a split product has fewer than
+ * SPLIT_TARGET / 2 blocks of 64×64 and S ≤ ⌈SPLIT_TARGET / blocks⌉, so they stay under
+ * (SPLIT_TARGET + blocks)·4096 floats, about 12 MB.
+ */
 const MAX_SPLITS = 32;
 
 /**
