@@ -3,11 +3,12 @@ import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec
 
 export const WORKGROUP = 64;
 
-export const rowListsSpec = (): KernelSpec => ({
+/** `quads`: the column count is a multiple of 4 (rows read as vec4 values). */
+export const rowListsSpec = (quads = false): KernelSpec => ({
   name: 'linear/row-lists',
   code: shader('common/grid') + shader('linear/row-lists'),
-  bindings: ['uniform', 'read-only-storage', 'storage'],
-  constants: { WG: WORKGROUP },
+  bindings: ['uniform', 'read-only-storage', 'storage', 'read-only-storage'],
+  constants: { WG: WORKGROUP, QUADS: quads },
 });
 
 /**
@@ -15,10 +16,10 @@ export const rowListsSpec = (): KernelSpec => ({
  * of spikes [rows][cols]; `clear` zeroes the flag word before the dispatch.
  */
 export function rowLists(device: GPUDevice, a: { spikes: GPUBuffer; lists: GPUBuffer; rows: number; cols: number }): Dispatch & { clear(enc: GPUCommandEncoder): void } {
-  const spec = rowListsSpec();
+  const spec = rowListsSpec(a.cols % 4 === 0);
   const u = uniformBlock(device, spec, { rows: a.rows, cols: a.cols });
   const d = bind(device, pipelineFor(device, spec), {
-    resources: [u.buffer, a.spikes, a.lists],
+    resources: [u.buffer, a.spikes, a.lists, a.spikes],
     workgroups: grid1d(a.rows, WORKGROUP),
     owned: [u.buffer],
   });
