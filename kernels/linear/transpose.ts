@@ -3,17 +3,19 @@ import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec
 
 export const WORKGROUP = 64;
 
-export const transposeSpec = (transposed: boolean): KernelSpec => ({
+/** `threadOrder`: input columns in the thread order of neurons/lif-fused-backward's dWᵀ slices (see the WGSL). */
+export const transposeSpec = (transposed: boolean, threadOrder = false): KernelSpec => ({
   name: transposed ? 'linear/transpose' : 'linear/transpose(sum only)',
   code: shader('common/grid') + shader('linear/transpose'),
   bindings: ['uniform', 'read-only-storage', 'storage'],
-  constants: { WG: WORKGROUP, TRANSPOSE: transposed },
+  constants: { WG: WORKGROUP, TRANSPOSE: transposed, THREAD_ORDER: threadOrder },
 });
 
-function dispatch(device: GPUDevice, transposed: boolean, a: { input: GPUBuffer; output: GPUBuffer; rows: number; cols: number; slices?: number; stride?: number; outStride?: number }): Dispatch {
+function dispatch(device: GPUDevice, transposed: boolean, a: { input: GPUBuffer; output: GPUBuffer; rows: number; cols: number; slices?: number; stride?: number; outStride?: number; threadOrder?: boolean }): Dispatch {
   const slices = a.slices ?? 1;
   if (!(Number.isInteger(slices) && slices >= 1)) throw new RangeError(`transpose: slices must be a positive integer, got ${slices}`);
-  const spec = transposeSpec(transposed);
+  if (a.threadOrder && (a.stride ?? a.cols) % 512 !== 0) throw new RangeError('transpose: thread-ordered input needs rows padded to a multiple of 512');
+  const spec = transposeSpec(transposed, !!a.threadOrder);
   const u = uniformBlock(device, spec, { rows: a.rows, cols: a.cols, slices, stride: a.stride ?? a.cols, out_stride: a.outStride ?? (transposed ? a.rows : a.cols) });
   return bind(device, pipelineFor(device, spec), {
     resources: [u.buffer, a.input, a.output],
@@ -27,7 +29,7 @@ function dispatch(device: GPUDevice, transposed: boolean, a: { input: GPUBuffer;
  * input rows hold `stride` (default cols) elements, of which the first cols are read; output rows
  * are `outStride` (default rows) elements apart (the elements between are left as they are).
  */
-export function transpose(device: GPUDevice, a: { input: GPUBuffer; output: GPUBuffer; rows: number; cols: number; slices?: number; stride?: number; outStride?: number }): Dispatch {
+export function transpose(device: GPUDevice, a: { input: GPUBuffer; output: GPUBuffer; rows: number; cols: number; slices?: number; stride?: number; outStride?: number; threadOrder?: boolean }): Dispatch {
   return dispatch(device, true, a);
 }
 

@@ -7,7 +7,19 @@
 // Bindings: 0 params, 1 input [S][R][C], 2 output (write).
 // Threads: one per element of a slice, neighbouring threads read neighbouring inputs
 // (the sum over slices streams through memory; the transposed stores are scattered).
+// THREAD_ORDER: input columns are in the thread order of neurons/lif-fused-backward's dWᵀ
+// slices (column c of the output's sense, a neuron, sits at 32·T + t for c = 512·⌊T/16⌋ +
+// 128·⌊(T mod 16)/4⌋ + T mod 4 + 4·t).
 override TRANSPOSE: bool = true;
+override THREAD_ORDER: bool = false;
+
+fn source_column(c: u32) -> u32 {
+  if (!THREAD_ORDER) { return c; }
+  let rem = c % 512u;
+  let r128 = rem % 128u;
+  let thread = 16u * (c / 512u) + 4u * (rem / 128u) + r128 % 4u;
+  return 32u * thread + r128 / 4u;
+}
 
 struct Params {
   rows: u32,
@@ -27,7 +39,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (idx >= params.rows * params.cols) { return; }
   let r = idx / params.cols;
   let c = idx % params.cols;
-  let src = r * params.stride + c;
+  let src = r * params.stride + source_column(c);
   let size = params.rows * params.stride;
   var acc = input[src];
   for (var s = 1u; s < params.slices; s++) { acc += input[s * size + src]; }

@@ -20,7 +20,10 @@
 // Bindings: 0 params, 1 membrane U [T][B][N], 2 grad_in (TOP: dL/dy [T][B][O], the
 // readout voltage gradient; else dL/dS [T][B][N]), 3 out_weights Wo [O][N] (TOP),
 // 4 in_spikes S_in [T·B][K], 5 in_lists (counts, index, flag; linear/mask-lists),
-// 6 grad_weights_t dWᵀ [C][K][P] (written; P = N padded to a multiple of 512; only when
+// 6 grad_weights_t dWᵀ [C][K][P] in thread order (written; P = N padded to a multiple of
+// 512: in each row the 32 neurons of a thread are contiguous, neuron i0 + 4·t at 32·T + t for
+// thread T = 16·wx + l, so that a thread updates them as 8 vec4 values; linear/transpose
+// with THREAD_ORDER reads them back; only when
 // WEIGHT_GRAD), 7 grad_drive [T][B][N] (written when WRITE_GRAD_DRIVE), 8 row_live [T·B]
 // (TOP: from neurons/readout-fused-backward; O ≤ 32: bit o set where dL/dy[r, o] ≠ 0, and
 // the sum visits only those outputs, in a loop of as many iterations; more outputs: nonzero
@@ -70,7 +73,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> out_weights: array<f32>;
 @group(0) @binding(4) var<storage, read> in_spikes: array<f32>;
 @group(0) @binding(5) var<storage, read> in_lists: array<u32>;
-@group(0) @binding(6) var<storage, read_write> grad_weights_t: array<f32>;
+@group(0) @binding(6) var<storage, read_write> grad_weights_t: array<vec4<f32>>;
 @group(0) @binding(7) var<storage, read_write> grad_drive: array<f32>;
 @group(0) @binding(8) var<storage, read> row_live: array<u32>;
 
@@ -138,10 +141,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let i0 = wid.x * 512u + (lid.x / 4u) * (4u * 32u) + lid.x % 4u;
   if (i0 >= N || chunk >= params.chunks) { return; }
   let rows = params.steps * params.batch;
-  let gw = chunk * K * P + i0;                     // this chunk's dWᵀ slice [K][P], column i0
+  // this chunk's dWᵀ slice [K][P] (vec4 index): row k of this thread's neurons at gw + k·P/4
+  let gw = (chunk * K * P + (wid.x * 16u + lid.x) * 32u) / 4u;
+  let P4 = P / 4u;
   if (WEIGHT_GRAD) {
     for (var k = 0u; k < K; k++) {
-      for (var t = 0u; t < 32u; t++) { grad_weights_t[gw + k * P + t * LANES] = 0.0; }
+      for (var j = 0u; j < 8u; j++) { grad_weights_t[gw + k * P4 + j] = vec4<f32>(0.0); }
     }
   }
   for (var b = chunk; b < params.batch; b += params.chunks) {
@@ -212,7 +217,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         let src = r * K;
         for (var q = 0u; q < count; q++) {
           let k = in_lists[list + q];
-          let w = gw + k * P;
+          let w = gw + k * P4;
           // the event's value (1 for binary inputs: no load, no multiply)
           var e0 = g0;
           var e1 = g1;
@@ -233,38 +238,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
             e6 = x * g6;
             e7 = x * g7;
           }
-          grad_weights_t[w + 0u * LANES] += e0.x;
-          grad_weights_t[w + 1u * LANES] += e0.y;
-          grad_weights_t[w + 2u * LANES] += e0.z;
-          grad_weights_t[w + 3u * LANES] += e0.w;
-          grad_weights_t[w + 4u * LANES] += e1.x;
-          grad_weights_t[w + 5u * LANES] += e1.y;
-          grad_weights_t[w + 6u * LANES] += e1.z;
-          grad_weights_t[w + 7u * LANES] += e1.w;
-          grad_weights_t[w + 8u * LANES] += e2.x;
-          grad_weights_t[w + 9u * LANES] += e2.y;
-          grad_weights_t[w + 10u * LANES] += e2.z;
-          grad_weights_t[w + 11u * LANES] += e2.w;
-          grad_weights_t[w + 12u * LANES] += e3.x;
-          grad_weights_t[w + 13u * LANES] += e3.y;
-          grad_weights_t[w + 14u * LANES] += e3.z;
-          grad_weights_t[w + 15u * LANES] += e3.w;
-          grad_weights_t[w + 16u * LANES] += e4.x;
-          grad_weights_t[w + 17u * LANES] += e4.y;
-          grad_weights_t[w + 18u * LANES] += e4.z;
-          grad_weights_t[w + 19u * LANES] += e4.w;
-          grad_weights_t[w + 20u * LANES] += e5.x;
-          grad_weights_t[w + 21u * LANES] += e5.y;
-          grad_weights_t[w + 22u * LANES] += e5.z;
-          grad_weights_t[w + 23u * LANES] += e5.w;
-          grad_weights_t[w + 24u * LANES] += e6.x;
-          grad_weights_t[w + 25u * LANES] += e6.y;
-          grad_weights_t[w + 26u * LANES] += e6.z;
-          grad_weights_t[w + 27u * LANES] += e6.w;
-          grad_weights_t[w + 28u * LANES] += e7.x;
-          grad_weights_t[w + 29u * LANES] += e7.y;
-          grad_weights_t[w + 30u * LANES] += e7.z;
-          grad_weights_t[w + 31u * LANES] += e7.w;
+          grad_weights_t[w + 0u] += e0;
+          grad_weights_t[w + 1u] += e1;
+          grad_weights_t[w + 2u] += e2;
+          grad_weights_t[w + 3u] += e3;
+          grad_weights_t[w + 4u] += e4;
+          grad_weights_t[w + 5u] += e5;
+          grad_weights_t[w + 6u] += e6;
+          grad_weights_t[w + 7u] += e7;
         }
       }
       let row = r * N;

@@ -376,7 +376,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
         chunks, steps: T, batch: B, neurons: layer.size, inputs: f.inSize, params: p, surrogate: spec.surrogate, graded,
       })));
       if (f.gradWeightsT) {
-        backward.push(transpose(device, { input: f.gradWeightsT, output: net.hidden[l].w.grad, rows: f.inSize, cols: layer.size, slices: chunks, stride: paddedNeurons(layer.size) }));
+        backward.push(transpose(device, { input: f.gradWeightsT, output: net.hidden[l].w.grad, rows: f.inSize, cols: layer.size, slices: chunks, stride: paddedNeurons(layer.size), threadOrder: true }));
       } else {
         backward.push(eventWeightGradTiled(device, {
           spikes: f.inSpikes, colLists: f.colLists!, gradDrive: layer.drive, gradWeights: net.hidden[l].w.grad, rows, outputs: layer.size, inputs: f.inSize,
