@@ -1,8 +1,7 @@
 import { afterAll, describe, expect } from 'vitest';
-import { gpuTest, releaseSharedDevice } from './fixture.js';
+import { gpuTest, releaseSharedDevice, runStep } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
 import { bptt, resolvePropagation, type BpttOptions, type BpttRun } from '../../src/methods/bptt.js';
-import type { MethodRun } from '../../src/methods/method.js';
 import { lifParams, type ResetMode } from '../../src/neurons/lif.js';
 import { SURROGATE_NAMES, surrogateByName } from '../../src/surrogates.js';
 import type { NetworkSpec, ReadoutReduce } from '../../src/model/network.js';
@@ -47,16 +46,6 @@ function problem(c: Omit<Case, 'propagation' | 'detachReset'> & { detachReset?: 
   if (c.graded) input.forEach((x, i) => (input[i] = x * [0.5, 1, 2][i % 3]));
   const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
   return { spec, T, B, weights, input, labels };
-}
-
-/** upload one batch to `run`, record forward and backward, submit */
-function step(device: GPUDevice, run: MethodRun, input: ArrayLike<number>, labels: Uint32Array<ArrayBuffer>): void {
-  device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
-  device.queue.writeBuffer(run.labels, 0, labels);
-  const enc = device.createCommandEncoder();
-  run.encodeForward(enc);
-  run.encodeBackward(enc);
-  device.queue.submit([enc.finish()]);
 }
 
 /** the float64 reference's forward pass and gradients */
@@ -107,7 +96,7 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
       const { spec, T, B, weights, input, labels } = problem(c);
       const net = createNetwork(device, spec, weights);
       const run = bptt({ propagation: c.propagation, fusedWeightGrad: c.fusedWeightGrad, weightTexture: c.weightTexture }).bind(net, { batch: B, steps: T });
-      step(device, run, input, labels);
+      runStep(device, run, input, labels);
       const { ref, grads } = reference(spec, weights, input, T, B, labels);
       // spikes must occur for the test to mean something
       const spikeCount = ref.layers[0].S.reduce((s, x) => s + x, 0);
@@ -150,7 +139,7 @@ describe('fused path beyond the texture limits', () => {
     const labels = Uint32Array.from([1, 2]);
     const net = createNetwork(device, spec, weights);
     const run = bptt({ propagation: 'fused' }).bind(net, { batch: B, steps: T });
-    step(device, run, input, labels);
+    runStep(device, run, input, labels);
     const { ref, grads } = reference(spec, weights, input, T, B, labels);
     expect(ref.layers[0].S.reduce((s, x) => s + x, 0)).toBeGreaterThan(3);
     const g = await net.readGradients();
@@ -197,7 +186,7 @@ describe("fused path with f16 membrane storage (membraneStorage: 'f16')", () => 
       expect(ref.layers[0].S.reduce((s, x) => s + x, 0)).toBeGreaterThan(5);
       const errors: number[] = [];
       for (const r of [run, exact]) {
-        step(device, r, input, labels);
+        runStep(device, r, input, labels);
         for (let l = 0; l < spec.hidden.length; l++) {
           const S = await readF32(device, r.observables.get(`hidden.${l}.spikes`)!.buffer);
           expect(Array.from(S)).toEqual(Array.from(ref.layers[l].S));
@@ -264,7 +253,7 @@ describe("'adaptive' propagation: per-call event/dense choice from measured acti
       const net = createNetwork(device, spec, weights);
       for (const threshold of [0, 1, (lo + hi) / 2]) {
         const run = bptt({ propagation: 'adaptive', activityThreshold: threshold }).bind(net, { batch: B, steps: T }) as BpttRun;
-        for (let call = 0; call < 2; call++) step(device, run, input, labels);
+        for (let call = 0; call < 2; call++) runStep(device, run, input, labels);
         const g = await net.readGradients();
         spec.hidden.forEach((h, l) => {
           expect(relErr(g.hidden[l].w, grads.hidden[l].w)).toBeLessThanOrEqual(1e-4);

@@ -6,7 +6,7 @@
  * batch is reported and must be clearly positive.
  */
 import { afterAll, describe, expect } from 'vitest';
-import { gpuTest, releaseSharedDevice } from './fixture.js';
+import { gpuTest, releaseSharedDevice, runStep } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
 import { bptt } from '../../src/methods/bptt.js';
 import { eligibility, type EligibilityRun } from '../../src/methods/eligibility.js';
@@ -96,12 +96,7 @@ describe('eligibility traces on the GPU', () => {
         expect(err).toBeLessThanOrEqual(1e-4);
         const gpuBptt = net; // compare with the GPU bptt method too
         const brun = bptt().bind(gpuBptt, { batch: B, steps: T });
-        device.queue.writeBuffer(brun.input, 0, Float32Array.from(input));
-        device.queue.writeBuffer(brun.labels, 0, labels);
-        const enc = device.createCommandEncoder();
-        brun.encodeForward(enc);
-        brun.encodeBackward(enc);
-        device.queue.submit([enc.finish()]);
+        runStep(device, brun, input, labels);
         const bg = flat(weightList(spec, await net.readGradients()));
         expect(relErr(total, bg)).toBeLessThanOrEqual(1e-4);
         brun.destroy();

@@ -6,6 +6,7 @@
  */
 import { test as base } from 'vitest';
 import { requestDevice, type WebspikeDevice } from '../../src/gpu/device.js';
+import type { MethodRun } from '../../src/methods/method.js';
 
 let shared: Promise<WebspikeDevice> | undefined;
 
@@ -46,3 +47,13 @@ export const gpuTest = base.extend<{ gpu: WebspikeDevice; device: GPUDevice }>({
     await use(gpu.device);
   },
 });
+
+/** Upload one batch (input values, labels) to `run`, record its forward and backward pass, submit. */
+export function runStep(device: GPUDevice, run: MethodRun, input: ArrayLike<number>, labels: Uint32Array<ArrayBuffer>): void {
+  device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
+  device.queue.writeBuffer(run.labels, 0, labels);
+  const enc = device.createCommandEncoder();
+  run.encodeForward(enc);
+  run.encodeBackward(enc);
+  device.queue.submit([enc.finish()]);
+}

@@ -5,7 +5,7 @@
  * accumulate and scale, shapes that leave partial tiles in every dimension, and the
  * register kernel's sparse skips on a spike operand.
  */
-import { afterAll, describe, expect } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { readF32, uploadBuffer } from '../../src/gpu/buffers.js';
 import { matmul, matmulSplits, type MatmulKernel } from '../../kernels/linear/matmul.js';
@@ -91,7 +91,7 @@ describe('matmul, workgroup kernel with K split into slices', () => {
 });
 
 describe('matmul kernel choice', () => {
-  gpuTest('matmulSplits: one slice when the blocks fill the GPU, more for few blocks and a long K', () => {
+  test('matmulSplits: one slice when the blocks fill the GPU, more for few blocks and a long K', () => {
     expect(matmulSplits(25600, 512, 784)).toBe(1);
     expect(matmulSplits(128, 784, 25600)).toBe(20);
     expect(matmulSplits(512, 512, 8000)).toBe(8);

@@ -4,7 +4,7 @@
  * and detached reset, every readout reduction.
  */
 import { afterAll, describe, expect } from 'vitest';
-import { gpuTest, releaseSharedDevice } from './fixture.js';
+import { gpuTest, releaseSharedDevice, runStep } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
 import { bptt } from '../../src/methods/bptt.js';
 import { rtrl } from '../../src/methods/rtrl.js';
@@ -32,12 +32,7 @@ const cases: Case[] = [
 async function gradientsOf(device: GPUDevice, spec: NetworkSpec, weights: ReturnType<typeof randomNetwork>, method: GradientMethod, input: Float64Array, labels: Uint32Array<ArrayBuffer>, T: number, B: number) {
   const net = createNetwork(device, spec, weights);
   const run = method.bind(net, { batch: B, steps: T });
-  device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
-  device.queue.writeBuffer(run.labels, 0, labels);
-  const enc = device.createCommandEncoder();
-  run.encodeForward(enc);
-  run.encodeBackward(enc);
-  device.queue.submit([enc.finish()]);
+  runStep(device, run, input, labels);
   const stats = await readF32(device, run.sampleStats, 2 * B);
   const grads = weightList(spec, await net.readGradients());
   run.destroy();
