@@ -104,9 +104,9 @@ export interface BpttOptions {
    * Measured on SwiftShader (2 cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
-   * 2.35 s, 'event' 5.4 s (per-repetition ratio 2.29); a per-kernel profile is in
+   * 1.57 s, 'event' 4.98 s (per-repetition ratio 3.0); a per-kernel profile is in
    * bench/results/speed-profile-t100*.json. Both are event-driven, so both slow
-   * down with the input rate (fused 7.9 s at p = 0.2 without robustness checks,
+   * down with the input rate (fused 7.2 s at p = 0.2 without robustness checks,
    * bench/results/speed-vs-pytorch-all-robustness-off.json).
    * On an H200 (bench/results/train-step-h200*.json) dense was
    * as fast or faster in every configuration: the event paths spend most of their
