@@ -20,9 +20,10 @@ import type { NetworkSpec } from '../src/model/network.js';
 import { lifParams } from '../src/neurons/lif.js';
 import { adamOptimizer, createOptimizer } from '../src/optim/optimizer.js';
 import { fastSigmoid } from '../src/surrogates.js';
-import type { Dispatch } from '../kernels/kernel.js';
+import type { ClearingDispatch } from '../kernels/kernel.js';
 import { matmul } from '../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../kernels/linear/compact.js';
+import { colLists } from '../kernels/linear/col-lists.js';
 import { eventForward } from '../kernels/linear/event-forward.js';
 import { eventWeightGrad } from '../kernels/linear/event-weight-grad.js';
 import { lifForward } from '../kernels/neurons/lif-forward.js';
@@ -89,18 +90,18 @@ try {
     };
     const inL = lists(784, 'input');
     const hL = lists(H, 'hidden');
-    const kernels: [string, Dispatch][] = [];
+    const kernels: [string, ClearingDispatch][] = [];
     if (event) {
-      kernels.push(['fwd compact-rows input', compact(device, { spikes: input, rows, cols: 784, axis: 'rows', lists: inL.rows })]);
-      kernels.push(['fwd compact-cols input', compact(device, { spikes: input, rows, cols: 784, axis: 'cols', lists: inL.cols })]);
+      kernels.push(['fwd compact-rows input', compact(device, { spikes: input, rows, cols: 784, lists: inL.rows })]);
+      for (const d of colLists(device, { rowLists: inL.rows, rows, cols: 784, lists: inL.cols })) kernels.push([`fwd ${d.name} input`, d]);
       kernels.push([`fwd event-forward S_in·W1ᵀ (rows=${rows},out=${H},in=784)`, eventForward(device, { spikes: input, rowLists: inL.rows, weights: net.hidden[0].w.weights, drive, rows, outputs: H, inputs: 784 })]);
     } else {
       kernels.push([`fwd matmul transB S_in·W1ᵀ (m=${rows},n=${H},k=784)`, matmul(device, { a: input, b: net.hidden[0].w.weights, c: drive, m: rows, n: H, k: 784, transB: true })]);
     }
     kernels.push(['fwd lif-forward', lifForward(device, { drive, membrane, spikes, steps: T, batch: B, neurons: H, params: np })]);
     if (event) {
-      kernels.push(['fwd compact-rows hidden', compact(device, { spikes, rows, cols: H, axis: 'rows', lists: hL.rows })]);
-      kernels.push(['fwd compact-cols hidden', compact(device, { spikes, rows, cols: H, axis: 'cols', lists: hL.cols })]);
+      kernels.push(['fwd compact-rows hidden', compact(device, { spikes, rows, cols: H, lists: hL.rows })]);
+      for (const d of colLists(device, { rowLists: hL.rows, rows, cols: H, lists: hL.cols })) kernels.push([`fwd ${d.name} hidden`, d]);
       kernels.push([`fwd event-forward S·Woᵀ (rows=${rows},out=10,in=${H})`, eventForward(device, { spikes, rowLists: hL.rows, weights: net.readout.weights, drive: roDrive, rows, outputs: O, inputs: H })]);
     } else {
       kernels.push([`fwd matmul transB S·Woᵀ (m=${rows},n=10,k=${H})`, matmul(device, { a: spikes, b: net.readout.weights, c: roDrive, m: rows, n: O, k: H, transB: true })]);
@@ -120,9 +121,10 @@ try {
         ? [`bwd event-weight-grad dW1 (out=${H},in=784,rows=${rows})`, eventWeightGrad(device, { spikes: input, colLists: inL.cols, gradDrive: drive, gradWeights: net.hidden[0].w.grad, rows, outputs: H, inputs: 784 })]
         : [`bwd matmul transA dW1 (m=${H},n=784,k=${rows})`, matmul(device, { a: drive, b: input, c: net.hidden[0].w.grad, m: H, n: 784, k: rows, transA: true })],
     );
-    const timeOne = async (d: Dispatch) => {
+    const timeOne = async (d: ClearingDispatch) => {
       const t0 = performance.now();
       const enc = device.createCommandEncoder();
+      d.clear?.(enc);
       const pass = enc.beginComputePass();
       d.encode(pass);
       pass.end();

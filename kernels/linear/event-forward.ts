@@ -43,7 +43,7 @@ export function eventGrid(n: number, rows: number, perThread = 4, max = 65535): 
   return [x, Math.ceil(y / z), z];
 }
 
-/** drive[R][N] = S[R][K] · Wᵀ over the active inputs of each row (`rowLists` from compact(axis 'rows')). */
+/** drive[R][N] = S[R][K] · Wᵀ over the active inputs of each row (`rowLists` from compact). */
 export function eventForward(device: GPUDevice, a: SpikeListShape & { rowLists: SpikeLists; weights: GPUBuffer; drive: GPUBuffer }): Dispatch {
   return spikeListDispatch(device, eventForwardSpec(), a, a.rowLists, a.weights, a.drive, eventGrid(a.outputs, a.rows, 8));
 }

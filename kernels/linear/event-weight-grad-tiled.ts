@@ -7,7 +7,7 @@ export const OUTPUTS_PER_WORKGROUP = 512;
 
 export const eventWeightGradTiledSpec = (): KernelSpec => spikeListSpec('linear/event-weight-grad-tiled');
 
-/** dW[N][K] = dhᵀ · S over the rows where each input is active (`colLists` from compact(axis 'cols')); wide register tiles for CPU adapters. */
+/** dW[N][K] = dhᵀ · S over the rows where each input is active (`colLists` from linear/col-lists); wide register tiles for CPU adapters. */
 export function eventWeightGradTiled(device: GPUDevice, a: EventWeightGradArgs): Dispatch {
   const z = Math.ceil(a.inputs / 65535);
   return spikeListDispatch(device, eventWeightGradTiledSpec(), a, a.colLists, a.gradDrive, a.gradWeights, [Math.ceil(a.outputs / OUTPUTS_PER_WORKGROUP), Math.ceil(a.inputs / z), z]);

@@ -22,7 +22,7 @@ export interface PathSelector extends Dispatch {
   readonly tallyOffset: number;
 }
 
-export const MAX_PATH_SLOTS = 4;
+export const MAX_PATH_SLOTS = 8;
 
 export function selectPath(device: GPUDevice, a: { counts: GPUBuffer; rows: number; cols: number; threshold: number; label: string }): PathSelector {
   if (!(a.threshold >= 0 && a.threshold <= 1)) throw new RangeError(`activity threshold must lie in [0, 1], got ${a.threshold}`);

@@ -1,6 +1,6 @@
 // Event lists of a spike matrix S [R][K] (row-major), one list l per row
-// (linear/compact-rows) or per column (linear/compact-cols): with M = the list's
-// capacity (K per row, R per column),
+// (linear/compact-rows; linear/col-lists builds column lists from them): with M = the
+// list's capacity (K per row),
 //   counts[l] = #{m < M : S at entry (l, m) ≠ 0},  index[l·M + q] = the q-th such m (ascending),
 // so no list can overflow. The entry point `main` is here; the including kernel
 // gives the lists' layout in S, fn list_layout() -> ListLayout.

@@ -1,5 +1,5 @@
 // Uniforms and bindings 0–3 of the kernels that walk the event lists of a spike
-// matrix S [R][K] (from linear/compact-rows or linear/compact-cols) to multiply
+// matrix S [R][K] (from linear/compact-rows or linear/col-lists) to multiply
 // with a dense matrix of `outputs` columns: linear/event-forward,
 // linear/event-weight-grad, linear/event-weight-grad-tiled. The including kernel
 // declares bindings 4 and 5.

@@ -1,6 +1,6 @@
 // Event-driven weight gradient, register-tiled for CPU adapters:
 //   dW[i, k] = Σ_r dh[r, i]·S[r, k]  summed over the rows r where input k is active
-// (lists from linear/compact-cols). Same result as linear/event-weight-grad; each
+// (lists from linear/col-lists). Same result as linear/event-weight-grad; each
 // thread owns 32 outputs, so the per-event cost of walking a list (the row index
 // and value loads, the loop) is shared by 32 accumulations held in registers.
 // Bindings 0–3 (params, spikes S [R][K], counts [K], index [K·R]):

@@ -1,5 +1,5 @@
 // Event-driven weight gradient: dW[i, k] = Σ_r dh[r, i]·S[r, k] summed only over
-// the rows r where input k is active (lists from linear/compact-cols). Same result
+// the rows r where input k is active (lists from linear/col-lists). Same result
 // as linear/matmul with TRANS_A, with work proportional to the number of spikes.
 // Bindings 0–3 (params, spikes S [R][K], counts [K], index [K·R]):
 // common/spike-lists.wgsl; 4 grad_drive dh [R][N], 5 grad_weights dW [N][K] (write).

@@ -39,6 +39,7 @@ import { readU32, storageBuffer } from '../gpu/buffers.js';
 import { stepIndex, type ClearingDispatch } from '../../kernels/kernel.js';
 import { matmul } from '../../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
+import { colLists } from '../../kernels/linear/col-lists.js';
 import { eventForward } from '../../kernels/linear/event-forward.js';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { eventWeightGrad } from '../../kernels/linear/event-weight-grad.js';
@@ -135,7 +136,7 @@ export interface BpttOptions {
   /**
    * 'fused' weight gradients: 'scan' accumulates dW inside the reverse scan
    * (read-modify-write of dWᵀ per input event and neuron); 'lists' writes dL/d drive
-   * and gathers it over per-input event lists (linear/compact-cols +
+   * and gathers it over per-input event lists (linear/col-lists +
    * linear/event-weight-grad-tiled: loads only, but one more pass). Default 'scan'.
    */
   fusedWeightGrad?: 'scan' | 'lists';
@@ -331,10 +332,10 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       if (texture) ownedTextures.push(texture);
       const weightsT = texture ? { texture } : buf(`bptt/hidden.${l}/weights-t`, inSize * paddedInputWeights(layer.size));
       const gradWeightsT = gatherGrad ? undefined : buf(`bptt/hidden.${l}/grad-weights-t`, chunks * inSize * paddedNeurons(layer.size));
-      const colLists = gatherGrad
+      const cols = gatherGrad
         ? { counts: buf(`bptt/hidden.${l}/input-col-counts`, inSize), index: buf(`bptt/hidden.${l}/input-col-index`, rows * inSize) }
         : undefined;
-      if (colLists) forward.push(compact(device, { spikes: inSpikes, rows, cols: inSize, axis: 'cols', lists: colLists }));
+      if (cols) forward.push(...colLists(device, { rowLists: inLists, rows, cols: inSize, lists: cols }));
       const mask = buf(`bptt/hidden.${l}/spike-mask`, rows * maskWords(layer.size));
       forward.push('texture' in weightsT
         ? weightTexels(device, { weights: net.hidden[l].w.weights, texture: weightsT.texture, neurons: layer.size, inputs: inSize })
@@ -344,7 +345,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
         steps: T, batch: B, neurons: layer.size, inputs: inSize, params: p,
       };
       forward.push(...variants(l, (graded) => lifFusedForward(device, { ...scanArgs, graded })));
-      const record = { inSpikes, inLists, inSize, gradWeightsT, colLists };
+      const record = { inSpikes, inLists, inSize, gradWeightsT, colLists: cols };
       // row lists of the spikes: the next layer's input lists, or the readout's
       inLists = buf(`bptt/hidden.${l}/row-lists`, rowListLength(rows, layer.size), true);
       forward.push(maskLists(device, { mask, lists: inLists, rows, cols: layer.size }));
@@ -417,10 +418,16 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
           counts: buf(`bptt/${label}/${axis}-counts`, axis === 'rows' ? rows : cols),
           index: buf(`bptt/${label}/${axis}-index`, rows * cols),
         };
-        const c = compact(device, { spikes, rows, cols, axis, lists: lst });
-        l[axis] = lst;
-        // column lists feed only event weight gradients: under 'adaptive' they are built only when event runs
-        forward.push(adaptive && axis === 'cols' ? selectorOf(spikes, cols, label).event(c) : c);
+        if (axis === 'rows') {
+          forward.push(compact(device, { spikes, rows, cols, lists: lst }));
+          l[axis] = lst;
+        } else {
+          // from the row lists (three passes over the events, not one over every entry); column
+          // lists feed only event weight gradients: under 'adaptive' they are built only when event runs
+          const c = colLists(device, { rowLists: listsOf(spikes, cols, label, 'rows'), rows, cols, lists: lst });
+          l[axis] = lst;
+          forward.push(...(adaptive ? c.map((d) => selectorOf(spikes, cols, label).event(d)) : c));
+        }
       }
       return lst;
     };

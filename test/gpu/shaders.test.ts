@@ -4,6 +4,7 @@ import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { compilationMessages, type KernelSpec } from '../../kernels/kernel.js';
 import { matmulSpec, matmulTiledSpec } from '../../kernels/linear/matmul.js';
 import { compactSpec } from '../../kernels/linear/compact.js';
+import { colListsSpec } from '../../kernels/linear/col-lists.js';
 import { eventForwardSpec } from '../../kernels/linear/event-forward.js';
 import { eventWeightGradSpec } from '../../kernels/linear/event-weight-grad.js';
 import { lifForwardSpec } from '../../kernels/neurons/lif-forward.js';
@@ -44,7 +45,7 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
     specs.push(matmulSpec({ transA, transB, accumulate: true, sparseA: false, sparseB: false }));
     specs.push(matmulTiledSpec({ transA, transB, accumulate: true }), matmulTiledSpec({ transA, transB, accumulate: false }, true));
   }
-  specs.push(compactSpec('rows'), compactSpec('cols'), eventForwardSpec(), eventWeightGradSpec());
+  specs.push(compactSpec(), colListsSpec(0), colListsSpec(1), colListsSpec(2), eventForwardSpec(), eventWeightGradSpec());
   for (const solver of ['newton', 'quadratic-mem', 'quadratic-syn'] as const) specs.push(eventLifForwardSpec(solver));
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
   for (const reset of ['subtract', 'zero'] as const) {

@@ -2,14 +2,17 @@
  * The event-list kernels of the fused BPTT path against plain TypeScript:
  * linear/row-lists (row lists of a random matrix with graded values),
  * linear/mask-lists (the same lists from thread-word bit masks, more than 512
- * columns so that the mask has two planes) and linear/transpose (sum of padded
- * slices, transposed and not).
+ * columns so that the mask has two planes), linear/col-lists (column lists from
+ * either row-list layout, with more or fewer row chunks than rows) and
+ * linear/transpose (sum of padded slices, transposed and not).
  */
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { readF32, readU32, storageBuffer, uploadBuffer } from '../../src/gpu/buffers.js';
 import { maskBit, maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { rowLists } from '../../kernels/linear/row-lists.js';
+import { colLists } from '../../kernels/linear/col-lists.js';
+import { compact } from '../../kernels/linear/compact.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
 import type { ClearingDispatch } from '../../kernels/kernel.js';
 import { createRng } from '../../src/reference/random.js';
@@ -96,6 +99,41 @@ describe('event lists from bit masks', () => {
       }
       b.destroy();
     });
+  }
+});
+
+describe('column lists from row lists', () => {
+  for (const [rows, cols, graded] of cases) {
+    for (const chunks of [1, 4, 256]) {
+      gpuTest(`${rows}×${cols}, ${chunks} row chunks, from both row-list layouts, twice`, async ({ device }) => {
+        const { x } = randomSpikes(rows, cols, graded);
+        const want = Array.from({ length: cols }, (_, k) => {
+          const rs: number[] = [];
+          for (let r = 0; r < rows; r++) if (x[r * cols + k] !== 0) rs.push(r);
+          return rs;
+        });
+        const spikes = uploadBuffer(device, 'spikes', x);
+        const joined = storageBuffer(device, 'row-lists', 4 * rowListLength(rows, cols));
+        const split = { counts: storageBuffer(device, 'row-counts', 4 * rows), index: storageBuffer(device, 'row-index', 4 * rows * cols) };
+        const outs = [0, 1].map((i) => ({ counts: storageBuffer(device, `col-counts-${i}`, 4 * cols), index: storageBuffer(device, `col-index-${i}`, 4 * rows * cols) }));
+        const fromJoined = colLists(device, { rowLists: joined, rows, cols, lists: outs[0], chunks });
+        const fromSplit = colLists(device, { rowLists: split, rows, cols, lists: outs[1], chunks });
+        const build = [rowLists(device, { spikes, lists: joined, rows, cols }), compact(device, { spikes, rows, cols, lists: split })];
+        // the second run must find its tally zeroed again (a stale one would shift every list)
+        for (let run = 0; run < 2; run++) {
+          await runAll(device, [...build, ...fromJoined, ...fromSplit]);
+          for (const out of outs) {
+            const counts = await readU32(device, out.counts, cols);
+            const index = await readU32(device, out.index, rows * cols);
+            for (let k = 0; k < cols; k++) {
+              expect(counts[k]).toBe(want[k].length);
+              expect(Array.from(index.subarray(k * rows, k * rows + counts[k]))).toEqual(want[k]);
+            }
+          }
+        }
+        for (const d of [...build, ...fromJoined, ...fromSplit]) d.destroy();
+      });
+    }
   }
 });
 
