@@ -9,7 +9,8 @@
  *
  * A choice may carry modifiers of the fused path after colons: membrane storage ('f16'),
  * weight gradients ('lists'), W from a buffer instead of a texture ('buffer'), sample
- * chunks of the backward scan ('chunks=N'); e.g. 'fused:f16', 'fused:chunks=4'. Reports the
+ * chunks of the backward scan ('chunks=N'), and 'observe' to bind the run with its observables
+ * (the others bind as a trainer does, observe: false); e.g. 'fused:f16', 'fused:chunks=4'. Reports the
  * bytes each choice stores for its backward pass (MethodRun.stored()).
  * The choice 'pytorch' runs the plain PyTorch peer (../shared/peers/plain_pytorch_lif.py,
  * Debian's python3-torch + OpenBLAS, 2 threads) on the same configuration in its turn:
@@ -59,11 +60,12 @@ const median = (xs: number[]) => {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** bptt options of a choice: propagation, then ':'-separated modifiers (see the header) */
-function choiceOptions(choice: string): BpttOptions {
+function choiceOptions(choice: string): BpttOptions & { observe?: boolean } {
   const [propagation, ...mods] = choice.split(':');
-  const o: BpttOptions = { propagation: propagation as BpttOptions['propagation'] };
+  const o: BpttOptions & { observe?: boolean } = { propagation: propagation as BpttOptions['propagation'] };
   for (const m of mods) {
-    if (m === 'f16' || m === 'f32') o.membraneStorage = m;
+    if (m === 'observe') o.observe = true;
+    else if (m === 'f16' || m === 'f32') o.membraneStorage = m;
     else if (m === 'lists' || m === 'scan') o.fusedWeightGrad = m;
     else if (m === 'buffer') o.weightTexture = false;
     else if (/^chunks=\d+$/.test(m)) o.sampleChunks = Number(m.slice(7));
@@ -98,7 +100,10 @@ async function measure([p, B, H, T]: number[]) {
     if (choice === 'pytorch') continue;
     const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(p), readoutGain: 0.2 });
     // GPU buffers the method allocates (all of its bind-time buffers; network and optimizer excluded)
-    const { result: run, totalBytes: allocated } = await trackAllocations(device, async () => bptt(choiceOptions(choice)).bind(net, { batch: B, steps: T }));
+    const { result: run, totalBytes: allocated } = await trackAllocations(device, async () => {
+      const { observe, ...options } = choiceOptions(choice);
+      return bptt(options).bind(net, { batch: B, steps: T, observe: observe ?? false });
+    });
     const optim = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
     device.queue.writeBuffer(run.input, 0, x);
     device.queue.writeBuffer(run.labels, 0, labels);

@@ -115,7 +115,7 @@ async function benchConfig(gpu: WebspikeDevice, c: Config, maxReps: number, budg
   };
   // Same initial scales as the PyTorch peer: W1 ~ N(0, (0.1/sqrt(p·784))²), W2 ~ N(0, (0.2/sqrt(H))²).
   const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(c.p), readoutGain: 0.2 });
-  const run = bptt(propagation ? { propagation } : {}).bind(net, { batch: c.B, steps: c.T });
+  const run = bptt(propagation ? { propagation } : {}).bind(net, { batch: c.B, steps: c.T, observe: false });
   const opt = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
   try {
     const r = rng(12345 + c.B * 7 + c.H * 13 + c.T * 17 + Math.round(c.p * 1000));

@@ -48,7 +48,7 @@ export async function benchTrainSteps(gpu: WebspikeDevice, ds: ImageDataset, o: 
       neuron: lifParams({ dtMs: 1, tauSynMs: 5, tauMemMs: 10 }), surrogate: fastSigmoid({ slope: 10 }), readoutReduce: 'mean',
     }, { seed: o.seed ?? 1 });
     owned.push(net);
-    const run = bptt().bind(net, { batch: B, steps: o.steps });
+    const run = bptt().bind(net, { batch: B, steps: o.steps, observe: false });
     owned.push(run);
     const opt = createOptimizer(net, adamOptimizer({ lr: 2e-3 }), { maxGradNorm: 5 });
     owned.push(opt);

@@ -48,7 +48,8 @@ export interface LifFusedForwardArgs {
   weightsT: GPUBuffer | { texture: GPUTexture };
   /** U [T·B] rows as u32 words: f32 bits, or with `storage` 'f16' packed halves (membraneWords) */
   membrane: GPUBuffer;
-  spikes: GPUBuffer;
+  /** S [T·B][N] as f32, written when given (only observers read it: the bits in spikeMask carry S onwards) */
+  spikes?: GPUBuffer;
   /** [T·B][maskWords(N)] u32; cleared by the dispatch's `clear` */
   spikeMask: GPUBuffer;
   steps: number;
@@ -63,12 +64,12 @@ export interface LifFusedForwardArgs {
 }
 
 /** `partial`: some thread's neurons run past N (N not a multiple of 128), so the scan checks each neuron's index. */
-export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32', texture = false, graded = false, partial = true): KernelSpec {
+export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32', texture = false, graded = false, partial = true, writeSpikes = true): KernelSpec {
   return {
     name: 'neurons/lif-fused-forward',
     code: shader('neurons/lif-fused-forward'),
     bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage', 'float-texture'],
-    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16', TEXTURE: texture, GRADED: graded, PARTIAL: partial },
+    constants: { RESET_ZERO: params.reset === 'zero', HALF: storage === 'f16', TEXTURE: texture, GRADED: graded, PARTIAL: partial, WRITE_SPIKES: writeSpikes },
   };
 }
 
@@ -80,19 +81,31 @@ function grid(neurons: number, batch: number, max = 65535): [number, number, num
 
 export function lifFusedForward(device: GPUDevice, a: LifFusedForwardArgs): Dispatch & { clear(enc: GPUCommandEncoder): void } {
   const texture = 'texture' in a.weightsT ? a.weightsT.texture : undefined;
-  const spec = lifFusedForwardSpec(a.params, a.storage, !!texture, !!a.graded, a.neurons % 128 !== 0);
+  const spec = lifFusedForwardSpec(a.params, a.storage, !!texture, !!a.graded, a.neurons % 128 !== 0, !!a.spikes);
   const u = uniformBlock(device, spec, {
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, words: maskWords(a.neurons), padded: paddedInputWeights(a.neurons),
     half_words: halfMembraneWords(a.neurons), threshold_half: halfFloorBits(Math.fround(a.params.threshold)),
     alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold,
   });
-  // the binding the variant does not read takes a small placeholder
-  const placeholderBuffer = texture ? device.createBuffer({ label: 'neurons/lif-fused-forward/unused', size: 16, usage: GPUBufferUsage.STORAGE }) : undefined;
-  const placeholderTexture = texture ? undefined : device.createTexture({ label: 'neurons/lif-fused-forward/unused', size: [1, 1], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING });
+  // bindings the variant does not touch take small placeholders
+  const unused: (GPUBuffer | GPUTexture)[] = [];
+  const placeholderBuffer = () => {
+    const b = device.createBuffer({ label: 'neurons/lif-fused-forward/unused', size: 16, usage: GPUBufferUsage.STORAGE });
+    unused.push(b);
+    return b;
+  };
+  const placeholderTexture = () => {
+    const t = device.createTexture({ label: 'neurons/lif-fused-forward/unused', size: [1, 1], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING });
+    unused.push(t);
+    return t;
+  };
   const d = bind(device, pipelineFor(device, spec), {
-    resources: [u.buffer, a.inSpikes, a.inLists, placeholderBuffer ?? (a.weightsT as GPUBuffer), a.membrane, a.spikes, a.spikeMask, (texture ?? placeholderTexture!).createView()],
+    resources: [
+      u.buffer, a.inSpikes, a.inLists, texture ? placeholderBuffer() : (a.weightsT as GPUBuffer), a.membrane, a.spikes ?? placeholderBuffer(), a.spikeMask,
+      (texture ?? placeholderTexture()).createView(),
+    ],
     workgroups: grid(a.neurons, a.batch),
-    owned: [u.buffer, placeholderBuffer ?? placeholderTexture!],
+    owned: [u.buffer, ...unused],
   });
   return { ...d, clear: (enc) => enc.clearBuffer(a.spikeMask) };
 }

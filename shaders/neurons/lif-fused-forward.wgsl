@@ -11,7 +11,8 @@
 // Bindings: 0 params, 1 in_spikes S_in [T·B][K], 2 in_lists (counts [T·B], then
 // index [T·B][K], flag: nonzero when some input value is neither 0 nor 1), 3 weights_t
 // Wᵀ [K][P] (P = N padded to a multiple of 512; unless TEXTURE), 4 membrane (write; u32
-// words, see below), 5 spikes (write), 6 spike_mask [T·B·W] (written; zeroed before the
+// words, see below), 5 spikes (written when WRITE_SPIKES: a store per neuron and step that
+// only observers read; the backward recomputes S from U and the next layer reads the bits), 6 spike_mask [T·B·W] (written; zeroed before the
 // dispatch for the words of threads past N), 7 weights_tex (TEXTURE: W as the rgba32float texels of linear/weight-texels).
 // TEXTURE: one textureLoad fetches four of the thread's weights of an event, where a
 // storage buffer costs four per-lane loads on a CPU adapter (18 % less time for the scan
@@ -43,6 +44,7 @@ override PARTIAL: bool = true;
 override GRADED: bool = false;
 override HALF: bool = false;
 override TEXTURE: bool = false;
+override WRITE_SPIKES: bool = true;   // false: S as f32 is not stored (only the bits), for runs that nobody observes
 const WGX: u32 = 16u;
 const LANES: u32 = 4u;   // SIMD width of a CPU adapter: neighbouring invocations run as one vector
 
@@ -77,7 +79,7 @@ fn step_out(r: u32, i: u32, u: f32, syn: f32) -> f32 {
   let s = select(0.0, 1.0, u > params.threshold);
   if (inside) {
     if (!HALF) { membrane[at] = bitcast<u32>(u); }
-    spikes[at] = s;
+    if (WRITE_SPIKES) { spikes[at] = s; }
   }
   var next = params.beta * u + syn - params.threshold * s;
   if (RESET_ZERO) { next = params.beta * u * (1.0 - s) + syn; }

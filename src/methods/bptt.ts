@@ -63,7 +63,7 @@ import { crossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
 import type { NetworkSpec } from '../model/network.js';
 import type { Profiler } from '../gpu/profiler.js';
-import type { BatchShape, GradientMethod, MethodRun, StoredState } from './method.js';
+import { checkBatchShape, type BatchShape, type GradientMethod, type MethodRun, type StoredState } from './method.js';
 
 
 function runAll(encoder: GPUCommandEncoder, label: string, list: ClearingDispatch[], profiler?: Profiler): void {
@@ -219,12 +219,6 @@ export function bptt(options: BpttOptions = {}): GradientMethod {
   return method;
 }
 
-function checkShape(shape: BatchShape): void {
-  for (const [k, v] of Object.entries(shape)) {
-    if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`batch shape ${k} must be a positive integer, got ${v}`);
-  }
-}
-
 /** What 'adaptive' propagation chose per spike matrix ('input', 'hidden.<l>'), counted since bind. */
 export interface PathChoices {
   /** calls that ran the event kernels */
@@ -242,7 +236,7 @@ export type BpttRun = MethodRun & {
 };
 
 function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, options: BpttOptions): BpttRun {
-  checkShape(shape);
+  checkBatchShape(shape);
   const { device, spec } = net;
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;
@@ -283,16 +277,19 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     // gradients, and dL/dS only under another hidden layer
     const needDrive = !fusedMode || l > 0 || !!options.inputGradient || gatherGrad;
     const needGradSpikes = !fusedMode || l < L - 1;
+    // the fused path reads f32 spikes only as the next layer's 'lists' weight-gradient input; otherwise only observers do
+    const storeSpikes = !fusedMode || shape.observe !== false || (gatherGrad && l < L - 1);
     const layer = {
       size: N,
       membrane: buf(`bptt/hidden.${l}/membrane`, membraneWords(rows, N, storage), true),
-      spikes: buf(`bptt/hidden.${l}/spikes`, rows * N, true),
+      spikes: storeSpikes ? buf(`bptt/hidden.${l}/spikes`, rows * N, true) : placeholderBuffer(`bptt/hidden.${l}/spikes (not stored)`),
+      storeSpikes,
       drive: needDrive ? buf(`bptt/hidden.${l}/drive`, rows * N) : placeholderBuffer(`bptt/hidden.${l}/drive (unused)`),
       gradSpikes: needGradSpikes ? buf(`bptt/hidden.${l}/grad-spikes`, rows * N) : placeholderBuffer(`bptt/hidden.${l}/grad-spikes (unused)`),
       scratch: h.recurrent ? buf(`bptt/hidden.${l}/scratch`, B * N) : undefined,
     };
     if (storage === 'f32') observables.set(`hidden.${l}.membrane`, { buffer: layer.membrane, shape: [T, B, N] });
-    observables.set(`hidden.${l}.spikes`, { buffer: layer.spikes, shape: [T, B, N] });
+    if (storeSpikes) observables.set(`hidden.${l}.spikes`, { buffer: layer.spikes, shape: [T, B, N] });
     return layer;
   });
   const O = spec.outputs;
@@ -341,7 +338,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
         ? weightTexels(device, { weights: net.hidden[l].w.weights, texture: weightsT.texture, neurons: layer.size, inputs: inSize })
         : transpose(device, { input: net.hidden[l].w.weights, output: weightsT, rows: layer.size, cols: inSize, outStride: paddedInputWeights(layer.size) }));
       const scanArgs = {
-        inSpikes, inLists, weightsT, membrane: layer.membrane, spikes: layer.spikes, spikeMask: mask, storage,
+        inSpikes, inLists, weightsT, membrane: layer.membrane, spikes: layer.storeSpikes ? layer.spikes : undefined, spikeMask: mask, storage,
         steps: T, batch: B, neurons: layer.size, inputs: inSize, params: p,
       };
       forward.push(...variants(l, (graded) => lifFusedForward(device, { ...scanArgs, graded })));

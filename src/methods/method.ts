@@ -30,6 +30,24 @@ export interface BatchShape {
    * grow with T; the others ignore it and keep the whole [T][B][N_in] input.
    */
   readonly inputWindow?: number;
+  /**
+   * Optional, default true. false: nobody reads the run's observables, so a method may leave
+   * out what only they need (fused surrogate BPTT then stores no f32 hidden spikes, a store
+   * per neuron and step, and lists no `hidden.<l>.spikes`); trainers that only train pass false.
+   */
+  readonly observe?: boolean;
+}
+
+/** Throws a RangeError naming the first field of `shape` that is not a positive integer (or, for `observe`, not a boolean). */
+export function checkBatchShape(shape: BatchShape): void {
+  for (const [k, v] of Object.entries(shape)) {
+    if (v === undefined && (k === 'inputWindow' || k === 'observe')) continue;
+    if (k === 'observe') {
+      if (typeof v !== 'boolean') throw new RangeError(`batch shape observe must be true or false, got ${String(v)}`);
+    } else if (!(Number.isInteger(v) && v > 0)) {
+      throw new RangeError(`batch shape ${k} must be a positive integer, got ${v}`);
+    }
+  }
 }
 
 /** Input consumed in windows of k steps (MethodRun.inputWindows). */

@@ -20,7 +20,7 @@ import { readoutStep } from '../../kernels/neurons/readout-step.js';
 import { stepClock } from '../../kernels/neurons/step-clock.js';
 import { crossEntropy, type CrossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
-import type { BatchShape } from './method.js';
+import { checkBatchShape, type BatchShape } from './method.js';
 
 export interface StepwiseLayer {
   readonly size: number;
@@ -65,10 +65,7 @@ export interface Stepwise {
 
 /** `windowed`: the input holds min(shape.inputWindow, T) steps when the caller asked for windows, else T. */
 export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string, windowed = false): Stepwise {
-  for (const [k, v] of Object.entries(shape)) {
-    if (v === undefined && k === 'inputWindow') continue;
-    if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`batch shape ${k} must be a positive integer, got ${v}`);
-  }
+  checkBatchShape(shape);
   const { device, spec } = net;
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;

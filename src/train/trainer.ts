@@ -255,7 +255,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   const splits: SplitOnGpu[] = [];
   const profiler = options.onProfile && device.features.has('timestamp-query') ? createProfiler(device) : undefined;
   try {
-    run = method.bind(net, { batch: B, steps: config.steps, inputWindow });
+    run = method.bind(net, { batch: B, steps: config.steps, inputWindow, observe: false });
     const lrOverride = resume ? options.resumeLearningRate : undefined;
     if (lrOverride !== undefined && !(lrOverride > 0 && Number.isFinite(lrOverride))) throw new RangeError(`learning rate must be a positive number, got ${lrOverride}`);
     const optSpec = { ...(resume?.optimizer?.spec ?? config.optimizer), ...(lrOverride !== undefined && { lr: lrOverride }) };

@@ -167,6 +167,41 @@ describe('propagation choice', () => {
   });
 });
 
+describe('fused path bound with observe: false', () => {
+  const cases: Omit<Case, 'propagation'>[] = [
+    { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max', graded: true },
+    { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: true, surrogate: 'triangle', reduce: 'sum', fusedWeightGrad: 'lists' },
+  ];
+  for (const c of cases) {
+    gpuTest(`${c.hidden.map((h) => h.size).join('-')}${c.fusedWeightGrad ? ` weight grad ${c.fusedWeightGrad}` : ''}: no f32 spikes stored, the same loss and gradients`, async ({ device }) => {
+      const { spec, T, B, weights, input, labels } = problem(c);
+      const net = createNetwork(device, spec, weights);
+      const method = bptt({ propagation: 'fused', fusedWeightGrad: c.fusedWeightGrad });
+      const runs = [method.bind(net, { batch: B, steps: T }), method.bind(net, { batch: B, steps: T, observe: false })];
+      expect(() => method.bind(net, { batch: B, steps: T, observe: 'no' as never })).toThrow(/observe must be true or false/);
+      const L = spec.hidden.length;
+      // 'lists' reads the f32 spikes of a layer that feeds another: those stay
+      const kept = (l: number) => c.fusedWeightGrad === 'lists' && l < L - 1;
+      for (let l = 0; l < L; l++) expect(runs[1].observables.has(`hidden.${l}.spikes`)).toBe(kept(l));
+      const spikeBytes = (r: (typeof runs)[0]) => r.stored().buffers.filter((b) => b.name.endsWith('/spikes')).length;
+      expect(spikeBytes(runs[1])).toBe(spec.hidden.filter((_, l) => kept(l)).length);
+      expect(spikeBytes(runs[0])).toBe(L);
+      const seen: { metrics: number[]; grads: Awaited<ReturnType<typeof net.readGradients>> }[] = [];
+      for (const r of runs) {
+        device.queue.writeBuffer(r.metrics, 0, new Float32Array(4));
+        runStep(device, r, input, labels);
+        seen.push({ metrics: Array.from(await readF32(device, r.metrics, 4)), grads: await net.readGradients() });
+      }
+      expect(seen[0].metrics[0]).toBeGreaterThan(0);
+      expect(seen[1].metrics).toEqual(seen[0].metrics);
+      expect(Array.from(seen[1].grads.readout)).toEqual(Array.from(seen[0].grads.readout));
+      for (let l = 0; l < L; l++) expect(Array.from(seen[1].grads.hidden[l].w)).toEqual(Array.from(seen[0].grads.hidden[l].w));
+      for (const r of runs) r.destroy();
+      net.destroy();
+    });
+  }
+});
+
 describe("fused path with f16 membrane storage (membraneStorage: 'f16')", () => {
   const f16Cases: Omit<Case, 'propagation'>[] = [
     { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max', graded: true },
