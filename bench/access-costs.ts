@@ -8,13 +8,14 @@
  * branch costs more than a load. Neither neighbouring nor equal addresses across the 4
  * threads make a storage load cheaper, and atomicLoad/atomicStore (which SwiftShader
  * checks at run time for neighbouring addresses, to use one vector access) cost more
- * than plain accesses: the *seq / *same / atomic* patterns measure that. SwiftShader
+ * than plain accesses: the *seq / *same / atomic* patterns measure that. A storage-texture
+ * store of four floats costs about what four scalar stores do (store32 / texStore8). SwiftShader
  * does not branch around an `if` block: it runs the block with the lanes masked off
  * (so a skipped block of loads costs about what the loads do), and a loop runs its body
  * at least once, masked, before testing whether any lane continues (branchLoads,
  * loopOnceLoads). A skip pays only as fewer iterations of a loop that runs anyway.
  *
- *   npx tsx bench/access-costs.ts [--reps N] [--disable-robustness] [--out FILE]
+ *   npx tsx bench/access-costs.ts [--reps N] [--patterns a,b,…] [--disable-robustness] [--out FILE]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -28,6 +29,7 @@ const opt = (name: string, def: string) => {
 const reps = parseInt(opt('--reps', '3'), 10);
 const disableRobustness = args.includes('--disable-robustness');
 const out = opt('--out', 'bench/results/access-costs.json');
+const only = args.includes('--patterns') ? opt('--patterns', '').split(',') : undefined;
 
 const THREADS = 16384;
 const ITERS = 1000;
@@ -60,6 +62,11 @@ const patterns: Record<string, { body: string; what: string }> = {
   add32: { body: acc8(() => 'vec4<f32>(f32(r))'), what: '32 SIMD adds into 8 vec4 accumulators' },
   add8: { body: 'v0 += vec4<f32>(f32(r)); v1 += vec4<f32>(f32(r));', what: '8 SIMD adds into 2 vec4 accumulators' },
   store1: { body: `dst[${idx(0)}] = f32(r);`, what: 'one storage store' },
+  store32: { body: Array.from({ length: 32 }, (_, o) => `dst[${idx(o)}] = f32(r);`).join(' '), what: '32 storage stores (a per-lane scatter each)' },
+  texStore8: {
+    body: [0, 1, 2, 3, 4, 5, 6, 7].map((j) => `textureStore(wtex, vec2<i32>(i32((gid.x * 8u + ${j}u) & 255u), i32(r & 1023u)), vec4<f32>(f32(r)));`).join(' '),
+    what: '8 rgba32float storage-texture stores (32 floats)',
+  },
   branch: { body: `let b = src[${idx(0)}]; if (b == 7u) { a += 1.0; }`, what: 'one load and a branch that is never taken' },
   branch8: { body: `let b = src[${idx(0)}]; if (b == 7u) { ${[0, 1, 2, 3, 4, 5, 6, 7].map((j) => `v${j} += 1.0;`).join(' ')} }`, what: 'the same branch, 8 vec4 values assigned inside it' },
   loopOnce8: { body: `let b = src[${idx(0)}]; for (var once = b == 7u; once; once = false) { ${[0, 1, 2, 3, 4, 5, 6, 7].map((j) => `v${j} += 1.0;`).join(' ')} }`, what: 'the same block as a loop of 0 or 1 iterations (0 here)' },
@@ -86,15 +93,24 @@ try {
       { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
       { binding: 2, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: 'unfilterable-float' } },
       { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+      { binding: 4, visibility: GPUShaderStage.COMPUTE, storageTexture: { access: 'write-only', format: 'rgba32float' } },
     ],
   });
-  const group = device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }, { binding: 2, resource: tex.createView() }, { binding: 3, resource: { buffer: at } }] });
+  const wtex = device.createTexture({ label: 'access-costs/wtex', size: [256, 1024], format: 'rgba32float', usage: GPUTextureUsage.STORAGE_BINDING });
+  const group = device.createBindGroup({
+    layout,
+    entries: [
+      { binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }, { binding: 2, resource: tex.createView() }, { binding: 3, resource: { buffer: at } },
+      { binding: 4, resource: wtex.createView() },
+    ],
+  });
   const results: Record<string, { ns_per_iteration: number; what: string }> = {};
-  for (const [name, { body, what }] of Object.entries(patterns)) {
+  for (const [name, { body, what }] of Object.entries(patterns).filter(([n]) => !only || only.includes(n))) {
     const code = `@group(0) @binding(0) var<storage, read> src: array<u32>;
 @group(0) @binding(1) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(2) var tex: texture_2d<f32>;
 @group(0) @binding(3) var<storage, read_write> at: array<atomic<u32>>;
+@group(0) @binding(4) var wtex: texture_storage_2d<rgba32float, write>;
 @compute @workgroup_size(16) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var a = 0.0;
   var v0 = vec4<f32>(0.0); var v1 = vec4<f32>(0.0); var v2 = vec4<f32>(0.0); var v3 = vec4<f32>(0.0);
@@ -136,6 +152,7 @@ try {
   src.destroy();
   dst.destroy();
   tex.destroy();
+  wtex.destroy();
   at.destroy();
 } finally {
   gpu.destroy();
