@@ -4,7 +4,7 @@ import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec
 export const WORKGROUP = 64;
 export const CHUNK = 256;
 /** byte size of the OptState struct shared by grad-norm, adam and sgd */
-export const OPT_STATE_BYTES = 32;
+export const OPT_STATE_BYTES = 36;
 export const NO_BAD_CALL = 0xffffffff;
 
 /**
@@ -35,6 +35,8 @@ export interface GradNorm {
 export interface GradNormOptions {
   /** use the subgroup variant where the device has 'subgroups' (default true); false: always the portable one */
   subgroups?: boolean;
+  /** Adam's β1, β2: finalize writes the bias corrections 1 − β^t into the state (default 0, 0: both 1) */
+  betas?: readonly [number, number];
 }
 
 /** Dispatches that compute the global norm of `grads`, the clip scale and the skip flag into `state`. */
@@ -66,7 +68,8 @@ export function gradNorm(
     offset += slots[i];
   });
   const fSpec = gradNormSpec('finalize');
-  const fu = uniformBlock(device, fSpec, { length: 0, offset: total, max_norm: maxNorm });
+  const [beta1, beta2] = options.betas ?? [0, 0];
+  const fu = uniformBlock(device, fSpec, { length: 0, offset: total, max_norm: maxNorm, beta1, beta2 });
   owned.push(fu.buffer);
   dispatches.push(bind(device, pipelineFor(device, fSpec), { resources: [fu.buffer, grads[0].buffer, partials, state], workgroups: [1] }));
   return { dispatches, partials, subgroups, destroy: () => owned.forEach((b) => b.destroy()) };

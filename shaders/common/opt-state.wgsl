@@ -1,7 +1,7 @@
 // The optimizer state shared by optim/grad-norm (which writes it) and the
 // parameter updates optim/adam and optim/sgd (which read it): the clipping
 // factor, the gradient norm and the skip flag of the current step, and counters.
-// 32 bytes (OPT_STATE_BYTES in kernels/optim/grad-norm.ts).
+// 36 bytes (OPT_STATE_BYTES in kernels/optim/grad-norm.ts).
 struct OptState {
   scale: f32,
   norm: f32,
@@ -10,5 +10,6 @@ struct OptState {
   calls: u32,           // optimizer calls so far
   first_bad_call: u32,  // 1-based call index of the first non-finite step, or NONE
   bad: u32,             // 1 while the current step is skipped
-  _pad: u32,
+  bias1: f32,           // 1 − β1^updates: Adam's bias corrections, computed once per step (1 for SGD)
+  bias2: f32,           // 1 − β2^updates
 }

@@ -2,6 +2,7 @@
 // one parameter buffer with the clipping factor and skip flag of optim/grad-norm:
 //   g = scale·grad;  m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
 //   w −= lr·( m/(1−β1^t) / (sqrt(v/(1−β2^t)) + ε) + wd·w ),   t = state.updates
+//   (1 − β^t: state.bias1, state.bias2, computed by optim/grad-norm's finalize)
 // Bindings 0–3 (params, weights, grad, state): common/weight-update.wgsl;
 // 4 moment1, 5 moment2. Threads: one per weight.
 struct Params {
@@ -25,9 +26,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let v = params.beta2 * moment2[i] + (1.0 - params.beta2) * g * g;
   moment1[i] = m;
   moment2[i] = v;
-  let t = f32(state.updates);
-  let m_hat = m / (1.0 - pow(params.beta1, t));
-  let v_hat = v / (1.0 - pow(params.beta2, t));
+  // bias corrections 1 − β^t from optim/grad-norm's finalize (once per step, not per weight)
+  let m_hat = m / state.bias1;
+  let v_hat = v / state.bias2;
   let w = weights[i];
   weights[i] = w - params.lr * (m_hat / (sqrt(v_hat) + params.eps) + params.weight_decay * w);
 }

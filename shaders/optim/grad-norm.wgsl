@@ -5,7 +5,8 @@
 // optim/grad-norm-subgroups.wgsl replaces it: one partial per workgroup.)
 // Entry `finalize` (one thread): norm = sqrt(Σ partials); a non-finite norm marks
 // the step bad (the optimizers then skip it) and records the first bad call;
-// otherwise scale = max_norm / norm when max_norm > 0 and norm > max_norm, else 1.
+// otherwise scale = max_norm / norm when max_norm > 0 and norm > max_norm, else 1, and
+// the bias corrections 1 − β^t of the step (t = applied steps), once for every weight.
 // Bindings: 0 params, 1 grad, 2 partials, 3 state (OptState, common/opt-state.wgsl).
 const CHUNK: u32 = 256u;
 const NONE: u32 = 0xffffffffu;
@@ -14,7 +15,8 @@ struct Params {
   length: u32,      // elements of this gradient buffer (partial)
   offset: u32,      // first partial slot of this buffer (partial) | number of partials (finalize)
   max_norm: f32,    // 0: no clipping
-  _pad: u32,
+  beta1: f32,       // finalize: Adam's β1, β2 for the bias corrections (0 for SGD)
+  beta2: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -53,6 +55,9 @@ fn finalize() {
   }
   state.bad = 0u;
   state.updates += 1u;
+  let t = f32(state.updates);
+  state.bias1 = 1.0 - pow(params.beta1, t);
+  state.bias2 = 1.0 - pow(params.beta2, t);
   if (params.max_norm > 0.0 && norm > params.max_norm) {
     state.scale = params.max_norm / norm;
   } else {

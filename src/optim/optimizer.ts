@@ -62,7 +62,7 @@ export function createOptimizer(net: GpuNetwork, spec: OptimizerSpec, options: O
   new Float32Array(initial.buffer)[0] = 1;
   initial[5] = NO_BAD_CALL;
   device.queue.writeBuffer(state, 0, initial);
-  const norm = gradNorm(device, net.params.map((p) => ({ buffer: p.grad, length: p.length })), state, maxNorm);
+  const norm = gradNorm(device, net.params.map((p) => ({ buffer: p.grad, length: p.length })), state, maxNorm, spec.kind === 'adam' ? { betas: [spec.beta1, spec.beta2] } : {});
   const slots: { name: string; buffer: GPUBuffer; length: number }[] = [];
   const updates: (Dispatch & { uniforms: UniformBlock })[] = [];
   for (const p of net.params) {
