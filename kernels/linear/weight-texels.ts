@@ -10,6 +10,16 @@ export const weightTexelsSpec = (): KernelSpec => ({
 /** Texture size [width, height] holding the weights of a layer with `neurons` outputs and `inputs` inputs (see the WGSL). */
 export const weightTextureSize = (neurons: number, inputs: number): [number, number] => [Math.ceil(neurons / 512) * 128, inputs];
 
+/**
+ * Texel columns that hold some neuron < N: in the last 512-neuron tile only the first
+ * 32·⌈n/128⌉ (n its neurons: texel x mod 128 lies in block ⌊(x mod 128)/32⌋ of 128 neurons);
+ * the forward scan's threads past N never read the others.
+ */
+export const usedTexels = (neurons: number): number => {
+  const tiles = Math.ceil(neurons / 512);
+  return 128 * (tiles - 1) + 32 * Math.ceil((neurons - 512 * (tiles - 1)) / 128);
+};
+
 /** W [N][K] → the rgba32float texture (weightTextureSize; STORAGE_BINDING usage) that neurons/lif-fused-forward reads. */
 export function weightTexels(device: GPUDevice, a: { weights: GPUBuffer; texture: GPUTexture; neurons: number; inputs: number }): Dispatch {
   const spec = weightTexelsSpec();
@@ -17,7 +27,7 @@ export function weightTexels(device: GPUDevice, a: { weights: GPUBuffer; texture
   const u = uniformBlock(device, spec, { neurons: a.neurons, inputs: a.inputs, texels: width });
   return bind(device, pipelineFor(device, spec), {
     resources: [u.buffer, a.weights, a.texture.createView()],
-    workgroups: [Math.ceil(width / 16), Math.ceil(a.inputs / 4)],
+    workgroups: [Math.ceil(usedTexels(a.neurons) / 16), Math.ceil(a.inputs / 4)],
     owned: [u.buffer],
   });
 }

@@ -7,7 +7,7 @@
 // i0 + 4·t (t < 32, i0 = 512·w + 128·⌊l/4⌋ + l mod 4), and its texels are
 // x = 128·w + 32·⌊l/4⌋ + 8·(l mod 4) + j, j < 8, holding t = 4·j + c.
 // Bindings: 0 params, 1 weights W [N][K], 2 texels (write-only storage texture [P/4 × K]).
-// Threads: one per texel (x, k).
+// Threads: one per texel (x, k) that the scan reads (x < usedTexels(N), kernels/linear/weight-texels.ts).
 struct Params {
   neurons: u32,
   inputs: u32,
