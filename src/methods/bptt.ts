@@ -105,7 +105,7 @@ export interface BpttOptions {
    * Measured on SwiftShader (2 cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
-   * 1.57 s, 'event' 4.98 s (per-repetition ratio 3.0); a per-kernel profile is in
+   * 1.44 s, 'event' 4.56 s (per-repetition ratio 3.2); a per-kernel profile is in
    * bench/results/speed-profile-t100*.json. Both are event-driven, so both slow
    * down with the input rate (fused 7.2 s at p = 0.2 without robustness checks,
    * bench/results/speed-vs-pytorch-all-robustness-off.json).
