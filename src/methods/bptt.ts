@@ -107,8 +107,8 @@ export interface BpttOptions {
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
    * 1.44 s, 'event' 4.56 s (per-repetition ratio 3.2); a per-kernel profile is in
    * bench/results/speed-profile-t100*.json. Both are event-driven, so both slow
-   * down with the input rate (fused 7.2 s at p = 0.2 without robustness checks,
-   * bench/results/speed-vs-pytorch-all-robustness-off.json).
+   * down with the input rate (fused 8.0 s at p = 0.2 without robustness checks, in a
+   * slow phase of the machine: bench/results/speed-vs-pytorch-all-robustness-off.json).
    * On an H200 (bench/results/train-step-h200*.json) dense was
    * as fast or faster in every configuration: the event paths spend most of their
    * time compacting spike lists (784-512-10, T = 100, B = 256: dense 26 ms per
