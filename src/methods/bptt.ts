@@ -53,7 +53,10 @@ import { lifFusedForward, membraneWords, paddedInputWeights } from '../../kernel
 import { selectPath, type PathSelector } from '../../kernels/linear/select-path.js';
 import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused-backward.js';
 import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
-import { readoutFusedBackward } from '../../kernels/neurons/readout-fused-backward.js';
+import { readoutFusedBackward, readoutGradSliceLayout } from '../../kernels/neurons/readout-fused-backward.js';
+
+/** Sample chunks of the readout's reverse scan when one thread carries all outputs (neurons/readout-fused-backward-quads). */
+const READOUT_QUAD_CHUNKS = 64;
 import { lifForward } from '../../kernels/neurons/lif-forward.js';
 import { lifBackward } from '../../kernels/neurons/lif-backward.js';
 import { lifRecurrentForward } from '../../kernels/neurons/lif-recurrent-step.js';
@@ -357,10 +360,16 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     }));
     forward.push(loss.loss, loss.accumulate);
 
-    const readoutGradSlices = buf('bptt/readout/grad-slices', chunks * O * last.size);
+    // the readout's own sample chunks: with one thread per chunk for all outputs (O ≤ 16) more
+    // chunks keep both cores busy
+    const roLayout = readoutGradSliceLayout(O, last.size);
+    const roChunks = roLayout.quads ? Math.min(B, READOUT_QUAD_CHUNKS) : chunks;
+    const readoutGradSlices = buf('bptt/readout/grad-slices', roChunks * roLayout.floats);
     const rowLive = buf('bptt/readout/row-live', rows);
-    backward.push(readoutFusedBackward(device, { ...ro, gradVoltage, spikeLists: lastLists, gradSlices: readoutGradSlices, rowLive, chunks, neurons: last.size }));
-    backward.push(sumSlices(device, { input: readoutGradSlices, output: net.readout.grad, length: O * last.size, slices: chunks }));
+    backward.push(readoutFusedBackward(device, { ...ro, gradVoltage, spikeLists: lastLists, gradSlices: readoutGradSlices, rowLive, chunks: roChunks, neurons: last.size }));
+    backward.push(roLayout.quads
+      ? transpose(device, { input: readoutGradSlices, output: net.readout.grad, rows: last.size, cols: O, slices: roChunks, stride: roLayout.stride })
+      : sumSlices(device, { input: readoutGradSlices, output: net.readout.grad, length: O * last.size, slices: roChunks }));
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       const f = fused[l];

@@ -74,8 +74,11 @@ describe('surrogate BPTT on the GPU matches the float64 reference', () => {
     { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', graded: true },
     { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: false, surrogate: 'sigmoid-derivative', reduce: 'mean', propagation: 'fused', graded: true },
     { hidden: [{ size: 1100, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused' },
-    // 13 outputs: the readout forward's four texels, the last one partly past O
+    // 13 outputs: the readout forward's four texels, the last one partly past O (and four vec4 per thread in its reverse scan)
     { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: false, surrogate: 'fast-sigmoid', reduce: 'mean', propagation: 'fused', outputs: 13 },
+    // 4 outputs: one vec4 per thread in the readout's reverse scan; 17: one thread per output there (and bits per row)
+    { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'arctan', reduce: 'max', propagation: 'fused', outputs: 4 },
+    { hidden: [{ size: 37, recurrent: false }], reset: 'zero', detachReset: false, surrogate: 'fast-sigmoid', reduce: 'sum', propagation: 'fused', outputs: 17 },
     // more than 32 outputs: the readout rows carry a flag instead of one bit per output (and the readout forward reads Wo from the buffer)
     { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: true, surrogate: 'fast-sigmoid', reduce: 'max', propagation: 'fused', outputs: 40 },
     // multiples of 128 neurons: the forward scan's variant without per-neuron bounds checks (as at 512)

@@ -56,7 +56,7 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
       for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f32', true));
     }
   }
-  specs.push(rowListsSpec(), rowListsSpec(true), weightTexelsSpec(), selectGradedSpec, maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), transposeSpec(true, true), readoutFusedForwardSpec(), readoutFusedBackwardSpec(), readoutTexelsSpec());
+  specs.push(rowListsSpec(), rowListsSpec(true), weightTexelsSpec(), selectGradedSpec, maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), transposeSpec(true, true), readoutFusedForwardSpec(), readoutFusedBackwardSpec(), ...[1, 2, 3, 4].map((q) => readoutFusedBackwardSpec(q)), readoutTexelsSpec());
   for (const texels of [1, 2, 3, 4]) specs.push(readoutFusedForwardTexelsSpec(texels));
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
   specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true), batchSumSpec(false), batchSumSpec(true));
