@@ -1,10 +1,11 @@
 import { shader } from '../../src/shaders.js';
 import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
-export const weightTexelsSpec = (): KernelSpec => ({
+export const weightTexelsSpec = (transposed = false): KernelSpec => ({
   name: 'linear/weight-texels',
   code: shader('linear/weight-texels'),
   bindings: ['uniform', 'read-only-storage', 'rgba32float-storage-texture'],
+  constants: { TRANSPOSED: transposed },
 });
 
 /** Texture size [width, height] holding the weights of a layer with `neurons` outputs and `inputs` inputs (see the WGSL). */
@@ -20,9 +21,9 @@ export const usedTexels = (neurons: number): number => {
   return 128 * (tiles - 1) + 32 * Math.ceil((neurons - 512 * (tiles - 1)) / 128);
 };
 
-/** W [N][K] → the rgba32float texture (weightTextureSize; STORAGE_BINDING usage) that neurons/lif-fused-forward reads. */
-export function weightTexels(device: GPUDevice, a: { weights: GPUBuffer; texture: GPUTexture; neurons: number; inputs: number }): Dispatch {
-  const spec = weightTexelsSpec();
+/** W [N][K] (`transposed`: given as Wᵀ [K][N]) → the rgba32float texture (weightTextureSize; STORAGE_BINDING usage) that neurons/lif-fused-forward reads. */
+export function weightTexels(device: GPUDevice, a: { weights: GPUBuffer; texture: GPUTexture; neurons: number; inputs: number; transposed?: boolean }): Dispatch {
+  const spec = weightTexelsSpec(!!a.transposed);
   const [width] = weightTextureSize(a.neurons, a.inputs);
   const u = uniformBlock(device, spec, { neurons: a.neurons, inputs: a.inputs, texels: width });
   return bind(device, pipelineFor(device, spec), {

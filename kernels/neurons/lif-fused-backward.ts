@@ -20,7 +20,11 @@ export interface LifFusedBackwardArgs {
    * weights and the readout's α, β (dL/dS follows from them by the readout's recurrence), and
    * the rows where dL/dy is nonzero (rowLive, from neurons/readout-fused-backward)
    */
-  top?: { gradVoltage: GPUBuffer; readoutWeights: GPUBuffer; rowLive: GPUBuffer; outputs: number; alpha: number; beta: number };
+  top?: {
+    gradVoltage: GPUBuffer; readoutWeights: GPUBuffer; rowLive: GPUBuffer; outputs: number; alpha: number; beta: number;
+    /** Wo as linear/weight-texels' texels (transposed; weightTextureSize(N, O)), read instead of readoutWeights */
+    readoutTexture?: GPUTexture;
+  };
   /** otherwise dL/dS [T][B][N] from the layer above */
   gradSpikes?: GPUBuffer;
   inSpikes: GPUBuffer;
@@ -41,14 +45,16 @@ export interface LifFusedBackwardArgs {
   graded?: boolean;
 }
 
-export function lifFusedBackwardSpec(params: LifParams, surrogate: Surrogate, top: boolean, writeGradDrive: boolean, weightGrad = true, storage: 'f32' | 'f16' = 'f32', graded = false): KernelSpec {
+export function lifFusedBackwardSpec(
+  params: LifParams, surrogate: Surrogate, top: boolean, writeGradDrive: boolean, weightGrad = true, storage: 'f32' | 'f16' = 'f32', graded = false, outTexture = false,
+): KernelSpec {
   return {
     name: `neurons/lif-fused-backward(${surrogate.name})`,
     code: surrogate.wgsl + shader('neurons/lif-fused-backward'),
-    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'read-only-storage'],
+    bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'read-only-storage', 'float-texture'],
     constants: {
       TOP: top, RESET_ZERO: params.reset === 'zero', DETACH_RESET: params.detachReset, WRITE_GRAD_DRIVE: writeGradDrive, WEIGHT_GRAD: weightGrad,
-      HALF: storage === 'f16', GRADED: graded,
+      HALF: storage === 'f16', GRADED: graded, OUT_TEXTURE: outTexture,
     },
   };
 }
@@ -57,7 +63,8 @@ export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Di
   if (!(Number.isInteger(a.chunks) && a.chunks >= 1 && a.chunks <= 65535)) throw new RangeError(`lifFusedBackward: chunks must be an integer in [1, 65535], got ${a.chunks}`);
   if (!a.top === !a.gradSpikes) throw new Error('lifFusedBackward: give exactly one of top and gradSpikes');
   if (!a.gradWeightsT && !a.gradDrive) throw new Error('lifFusedBackward: without gradWeightsT the gradient must go to gradDrive');
-  const spec = lifFusedBackwardSpec(a.params, a.surrogate, !!a.top, !!a.gradDrive, !!a.gradWeightsT, a.storage, !!a.graded);
+  const outTexture = a.top?.readoutTexture;
+  const spec = lifFusedBackwardSpec(a.params, a.surrogate, !!a.top, !!a.gradDrive, !!a.gradWeightsT, a.storage, !!a.graded, !!outTexture);
   const u = uniformBlock(device, spec, {
     steps: a.steps, batch: a.batch, neurons: a.neurons, inputs: a.inputs, outputs: a.top?.outputs ?? 0, chunks: a.chunks, padded: paddedNeurons(a.neurons),
     half_words: halfMembraneWords(a.neurons),
@@ -65,15 +72,21 @@ export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Di
     readout_alpha: a.top?.alpha ?? 0, readout_beta: a.top?.beta ?? 0,
   });
   // bindings the variant does not use take small placeholder buffers of their own
-  const unused: GPUBuffer[] = [];
+  const unused: (GPUBuffer | GPUTexture)[] = [];
   const placeholder = () => {
     const b = device.createBuffer({ label: 'neurons/lif-fused-backward/unused', size: 16, usage: GPUBufferUsage.STORAGE });
     unused.push(b);
     return b;
   };
+  const placeholderTexture = () => {
+    const t = device.createTexture({ label: 'neurons/lif-fused-backward/unused', size: [1, 1], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING });
+    unused.push(t);
+    return t;
+  };
   const resources = [
     u.buffer, a.membrane, a.top?.gradVoltage ?? a.gradSpikes!, a.top?.readoutWeights ?? placeholder(),
     a.inSpikes, a.inLists, a.gradWeightsT ?? placeholder(), a.gradDrive ?? placeholder(), a.top?.rowLive ?? placeholder(),
+    (outTexture ?? placeholderTexture()).createView(),
   ];
   return bind(device, pipelineFor(device, spec), {
     resources,

@@ -6,8 +6,10 @@
 // That is the forward's thread layout: thread l of workgroup w owns neurons
 // i0 + 4·t (t < 32, i0 = 512·w + 128·⌊l/4⌋ + l mod 4), and its texels are
 // x = 128·w + 32·⌊l/4⌋ + 8·(l mod 4) + j, j < 8, holding t = 4·j + c.
-// Bindings: 0 params, 1 weights W [N][K], 2 texels (write-only storage texture [P/4 × K]).
+// Bindings: 0 params, 1 weights W [N][K] (TRANSPOSED: Wᵀ [K][N]), 2 texels (write-only storage texture [P/4 × K]).
 // Threads: one per texel (x, k) that the scan reads (x < usedTexels(N), kernels/linear/weight-texels.ts).
+override TRANSPOSED: bool = false;   // the weights are given as Wᵀ [K][N] (a readout's Wo [O][N] for its N inputs)
+
 struct Params {
   neurons: u32,
   inputs: u32,
@@ -20,7 +22,9 @@ struct Params {
 
 fn weight(i: u32, k: u32) -> f32 {
   let n = params.neurons;
-  return select(0.0, weights[min(i, n - 1u) * params.inputs + k], i < n);
+  let j = min(i, n - 1u);
+  if (TRANSPOSED) { return select(0.0, weights[k * n + j], i < n); }
+  return select(0.0, weights[j * params.inputs + k], i < n);
 }
 
 @compute @workgroup_size(16, 4)

@@ -27,7 +27,11 @@
 // WEIGHT_GRAD), 7 grad_drive [T][B][N] (written when WRITE_GRAD_DRIVE), 8 row_live [T·B]
 // (TOP: from neurons/readout-fused-backward; O ≤ 32: bit o set where dL/dy[r, o] ≠ 0, and
 // the sum visits only those outputs, in a loop of as many iterations; more outputs: nonzero
-// where some dL/dy is, and the sum runs over all outputs with a nonzero dL/dy).
+// where some dL/dy is, and the sum runs over all outputs with a nonzero dL/dy), 9 out_tex
+// (TOP with OUT_TEXTURE: Wo as the texels of linear/weight-texels, TRANSPOSED: texel (x, o)
+// holds Wo[o, ·] of a thread's four neurons, so that the sum fetches 8 texels per output where
+// the buffer costs 32 per-lane loads; the loop body runs at least once per step, masked,
+// even where no output is live).
 // Threads: x: 32 neurons i0 + 4·t (t < 32) with i0 = 512·wx + 128·⌊l/4⌋ + l mod 4 for
 // local index l (a workgroup of 16 covers 512 neurons; the 4 neighbouring
 // invocations that a CPU adapter runs as one vector handle 4 neighbouring neurons),
@@ -47,6 +51,7 @@ override WRITE_GRAD_DRIVE: bool = false;
 override WEIGHT_GRAD: bool = true;    // false: dW is left to linear/event-weight-grad-tiled (from grad_drive)
 override HALF: bool = false;           // membrane stored as packed f16 pairs
 override GRADED: bool = false;
+override OUT_TEXTURE: bool = false;   // TOP: Wo from out_tex (texels) instead of out_weights
 const WG: u32 = 16u;
 const LANES: u32 = 4u;   // SIMD width of a CPU adapter: neighbouring invocations run as one vector
 
@@ -76,6 +81,7 @@ struct Params {
 @group(0) @binding(6) var<storage, read_write> grad_weights_t: array<vec4<f32>>;
 @group(0) @binding(7) var<storage, read_write> grad_drive: array<f32>;
 @group(0) @binding(8) var<storage, read> row_live: array<u32>;
+@group(0) @binding(9) var out_tex: texture_2d<f32>;
 
 struct Carry {
   g_u: f32,   // dL/dU[n+1]
@@ -126,6 +132,11 @@ fn out_weights4(row: u32, i: u32) -> vec4<f32> {
   return vec4<f32>(out_weights[row + min(i, last)], out_weights[row + min(i + LANES, last)],
                    out_weights[row + min(i + 2u * LANES, last)], out_weights[row + min(i + 3u * LANES, last)]);
 }
+// Wo[o, ·] of this thread's neurons i0 + 4·(4j + c), c < 4 (from the texels at xb + j, or the buffer)
+fn out_weights_tile(o: u32, wo: u32, i: u32, xb: u32, j: u32) -> vec4<f32> {
+  if (OUT_TEXTURE) { return textureLoad(out_tex, vec2<u32>(xb + j, o), 0); }
+  return out_weights4(wo, i);
+}
 fn grad_in4(row: u32, i: u32) -> vec4<f32> {
   let last = params.neurons - 1u;
   return vec4<f32>(grad_in[row + min(i, last)], grad_in[row + min(i + LANES, last)],
@@ -144,6 +155,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   // this chunk's dWᵀ slice [K][P] (vec4 index): row k of this thread's neurons at gw + k·P/4
   let gw = (chunk * K * P + (wid.x * 16u + lid.x) * 32u) / 4u;
   let P4 = P / 4u;
+  let xb = wid.x * 128u + (lid.x / 4u) * 32u + (lid.x % 4u) * 8u;   // OUT_TEXTURE: this thread's first texel column
   if (WEIGHT_GRAD) {
     for (var k = 0u; k < K; k++) {
       for (var j = 0u; j < 8u; j++) { grad_weights_t[gw + k * P4 + j] = vec4<f32>(0.0); }
@@ -298,14 +310,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
           }
           let g = grad_in[go + o];
           let wo = o * N;
-          e0 += g * out_weights4(wo, i0 + 0u * LANES);
-          e1 += g * out_weights4(wo, i0 + 4u * LANES);
-          e2 += g * out_weights4(wo, i0 + 8u * LANES);
-          e3 += g * out_weights4(wo, i0 + 12u * LANES);
-          e4 += g * out_weights4(wo, i0 + 16u * LANES);
-          e5 += g * out_weights4(wo, i0 + 20u * LANES);
-          e6 += g * out_weights4(wo, i0 + 24u * LANES);
-          e7 += g * out_weights4(wo, i0 + 28u * LANES);
+          e0 += g * out_weights_tile(o, wo, i0 + 0u * LANES, xb, 0u);
+          e1 += g * out_weights_tile(o, wo, i0 + 4u * LANES, xb, 1u);
+          e2 += g * out_weights_tile(o, wo, i0 + 8u * LANES, xb, 2u);
+          e3 += g * out_weights_tile(o, wo, i0 + 12u * LANES, xb, 3u);
+          e4 += g * out_weights_tile(o, wo, i0 + 16u * LANES, xb, 4u);
+          e5 += g * out_weights_tile(o, wo, i0 + 20u * LANES, xb, 5u);
+          e6 += g * out_weights_tile(o, wo, i0 + 24u * LANES, xb, 6u);
+          e7 += g * out_weights_tile(o, wo, i0 + 28u * LANES, xb, 7u);
         }
         let ra = params.readout_alpha;
         let rb = params.readout_beta;

@@ -366,6 +366,15 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     const roChunks = roLayout.quads ? Math.min(B, READOUT_QUAD_CHUNKS) : chunks;
     const readoutGradSlices = buf('bptt/readout/grad-slices', roChunks * roLayout.floats);
     const rowLive = buf('bptt/readout/row-live', rows);
+    // Wo as texels in the hidden threads' layout for the top layer's sum over outputs
+    const [rw, rh] = weightTextureSize(last.size, O);
+    const readoutTexture = options.weightTexture !== false && rw <= device.limits.maxTextureDimension2D && rh <= device.limits.maxTextureDimension2D
+      ? device.createTexture({ label: 'bptt/readout/weight-texels', size: [rw, rh], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.STORAGE_BINDING })
+      : undefined;
+    if (readoutTexture) {
+      ownedTextures.push(readoutTexture);
+      backward.push(weightTexels(device, { weights: net.readout.weights, texture: readoutTexture, neurons: last.size, inputs: O, transposed: true }));
+    }
     backward.push(readoutFusedBackward(device, { ...ro, gradVoltage, spikeLists: lastLists, gradSlices: readoutGradSlices, rowLive, chunks: roChunks, neurons: last.size }));
     backward.push(roLayout.quads
       ? transpose(device, { input: readoutGradSlices, output: net.readout.grad, rows: last.size, cols: O, slices: roChunks, stride: roLayout.stride })
@@ -377,7 +386,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const top = l === layers.length - 1;
       backward.push(...variants(l, (graded) => lifFusedBackward(device, {
         membrane: layer.membrane, storage,
-        top: top ? { gradVoltage, readoutWeights: net.readout.weights, rowLive, outputs: O, alpha: p.alpha, beta: p.beta } : undefined,
+        top: top ? { gradVoltage, readoutWeights: net.readout.weights, readoutTexture, rowLive, outputs: O, alpha: p.alpha, beta: p.beta } : undefined,
         gradSpikes: top ? undefined : layer.gradSpikes,
         inSpikes: f.inSpikes, inLists: f.inLists, gradWeightsT: f.gradWeightsT, gradDrive: target || f.colLists ? layer.drive : undefined,
         chunks, steps: T, batch: B, neurons: layer.size, inputs: f.inSize, params: p, surrogate: spec.surrogate, graded,
