@@ -107,8 +107,8 @@ export interface BpttOptions {
    * fused 1.4 s, event 3.2 s per step); dense for both on a hardware adapter.
    * Measured on SwiftShader (2 cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
-   * process (bench/step-ab.ts → bench/results/speed-step-ab-p002.json): 'fused'
-   * 1.44 s, 'event' 4.56 s (per-repetition ratio 3.2); a per-kernel profile is in
+   * process (bench/step-ab.ts → bench/results/speed-step-ab-p002*.json): 'fused'
+   * 1.80 s, 'event' 5.03 s (per-repetition ratio 2.8; an earlier run 1.44 / 4.56 s, 3.2); a per-kernel profile is in
    * bench/results/speed-profile-t100*.json. Both are event-driven, so both slow
    * down with the input rate (fused 8.0 s at p = 0.2 without robustness checks, in a
    * slow phase of the machine: bench/results/speed-vs-pytorch-all-robustness-off.json).
