@@ -282,6 +282,31 @@ export function stepIndex(device: GPUDevice, steps: number, label: string): Step
 export type ClearingDispatch = Dispatch & { clear?(enc: GPUCommandEncoder): void };
 
 /**
+ * Small stand-ins for the bindings a kernel variant does not touch (a 16-byte storage buffer,
+ * a 1×1 rgba32float texture, labelled `<kernel>/unused`); `owned` lists what was made, for the
+ * dispatch's `owned`.
+ */
+export function placeholders(device: GPUDevice, kernel: string): {
+  buffer(): GPUBuffer; texture(usage?: GPUTextureUsageFlags): GPUTexture; readonly owned: (GPUBuffer | GPUTexture)[];
+} {
+  const owned: (GPUBuffer | GPUTexture)[] = [];
+  const label = `${kernel}/unused`;
+  return {
+    owned,
+    buffer() {
+      const b = device.createBuffer({ label, size: 16, usage: GPUBufferUsage.STORAGE });
+      owned.push(b);
+      return b;
+    },
+    texture(usage = GPUTextureUsage.TEXTURE_BINDING) {
+      const t = device.createTexture({ label, size: [1, 1], format: 'rgba32float', usage });
+      owned.push(t);
+      return t;
+    },
+  };
+}
+
+/**
  * The candidate slots of a GPU-side choice between kernels: a selector kernel copies
  * the workgroup counts of the chosen slots from `candidates` into `indirect` and
  * zeros the others, and each registered dispatch runs indirectly from its slot.

@@ -1,7 +1,7 @@
 import { shader } from '../../src/shaders.js';
 import type { LifParams } from '../../src/neurons/lif.js';
 import type { Surrogate } from '../../src/surrogates.js';
-import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
+import { bind, pipelineFor, placeholders, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 import { halfMembraneWords } from './lif-fused-forward.js';
 
 /** Neurons covered by one workgroup (threads × neurons per thread, fixed in the WGSL). */
@@ -71,26 +71,16 @@ export function lifFusedBackward(device: GPUDevice, a: LifFusedBackwardArgs): Di
     alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold, slope: a.surrogate.slope,
     readout_alpha: a.top?.alpha ?? 0, readout_beta: a.top?.beta ?? 0,
   });
-  // bindings the variant does not use take small placeholder buffers of their own
-  const unused: (GPUBuffer | GPUTexture)[] = [];
-  const placeholder = () => {
-    const b = device.createBuffer({ label: 'neurons/lif-fused-backward/unused', size: 16, usage: GPUBufferUsage.STORAGE });
-    unused.push(b);
-    return b;
-  };
-  const placeholderTexture = () => {
-    const t = device.createTexture({ label: 'neurons/lif-fused-backward/unused', size: [1, 1], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING });
-    unused.push(t);
-    return t;
-  };
+  // bindings the variant does not use take small placeholders of their own
+  const unused = placeholders(device, spec.name);
   const resources = [
-    u.buffer, a.membrane, a.top?.gradVoltage ?? a.gradSpikes!, a.top?.readoutWeights ?? placeholder(),
-    a.inSpikes, a.inLists, a.gradWeightsT ?? placeholder(), a.gradDrive ?? placeholder(), a.top?.rowLive ?? placeholder(),
-    (outTexture ?? placeholderTexture()).createView(),
+    u.buffer, a.membrane, a.top?.gradVoltage ?? a.gradSpikes!, a.top?.readoutWeights ?? unused.buffer(),
+    a.inSpikes, a.inLists, a.gradWeightsT ?? unused.buffer(), a.gradDrive ?? unused.buffer(), a.top?.rowLive ?? unused.buffer(),
+    (outTexture ?? unused.texture()).createView(),
   ];
   return bind(device, pipelineFor(device, spec), {
     resources,
     workgroups: [Math.ceil(a.neurons / NEURONS_PER_WORKGROUP), a.chunks],
-    owned: [u.buffer, ...unused],
+    owned: [u.buffer, ...unused.owned],
   });
 }

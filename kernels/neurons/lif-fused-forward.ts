@@ -1,7 +1,7 @@
 import { shader } from '../../src/shaders.js';
 import type { LifParams } from '../../src/neurons/lif.js';
 import { maskWords } from '../linear/mask-lists.js';
-import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
+import { bind, pipelineFor, placeholders, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 /** Neurons covered by one workgroup (threads × neurons per thread, fixed in the WGSL). */
 export const NEURONS_PER_WORKGROUP = 512;
@@ -88,24 +88,14 @@ export function lifFusedForward(device: GPUDevice, a: LifFusedForwardArgs): Disp
     alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold,
   });
   // bindings the variant does not touch take small placeholders
-  const unused: (GPUBuffer | GPUTexture)[] = [];
-  const placeholderBuffer = () => {
-    const b = device.createBuffer({ label: 'neurons/lif-fused-forward/unused', size: 16, usage: GPUBufferUsage.STORAGE });
-    unused.push(b);
-    return b;
-  };
-  const placeholderTexture = () => {
-    const t = device.createTexture({ label: 'neurons/lif-fused-forward/unused', size: [1, 1], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING });
-    unused.push(t);
-    return t;
-  };
+  const unused = placeholders(device, spec.name);
   const d = bind(device, pipelineFor(device, spec), {
     resources: [
-      u.buffer, a.inSpikes, a.inLists, texture ? placeholderBuffer() : (a.weightsT as GPUBuffer), a.membrane, a.spikes ?? placeholderBuffer(), a.spikeMask,
-      (texture ?? placeholderTexture()).createView(),
+      u.buffer, a.inSpikes, a.inLists, texture ? unused.buffer() : (a.weightsT as GPUBuffer), a.membrane, a.spikes ?? unused.buffer(), a.spikeMask,
+      (texture ?? unused.texture()).createView(),
     ],
     workgroups: grid(a.neurons, a.batch),
-    owned: [u.buffer, ...unused],
+    owned: [u.buffer, ...unused.owned],
   });
   return { ...d, clear: (enc) => enc.clearBuffer(a.spikeMask) };
 }

@@ -7,7 +7,7 @@ export const MAX_QUAD_OUTPUTS = 16;
 /** `quads`: ⌈O/4⌉ for the variant with all outputs of a sample in one thread (O ≤ MAX_QUAD_OUTPUTS), 0 for one thread per output. */
 export const readoutFusedBackwardSpec = (quads = 0): KernelSpec => ({
   name: quads ? 'neurons/readout-fused-backward-quads' : 'neurons/readout-fused-backward',
-  code: shader(quads ? 'neurons/readout-fused-backward-quads' : 'neurons/readout-fused-backward'),
+  code: shader('common/readout-backward-bindings') + shader(quads ? 'neurons/readout-fused-backward-quads' : 'neurons/readout-fused-backward'),
   bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage'],
   constants: quads ? { O4: quads } : {},
 });

@@ -18,19 +18,7 @@
 // Threads: one per chunk c.
 override O4: u32 = 3u;   // ⌈O/4⌉, 1 to 4
 
-struct Params {
-  steps: u32,
-  batch: u32,
-  outputs: u32,
-  neurons: u32,
-  chunks: u32,
-  alpha: f32,
-  beta: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> grad_voltage: array<f32>;
-@group(0) @binding(2) var<storage, read> spike_lists: array<u32>;
+// Params and bindings 0–2: common/readout-backward-bindings.wgsl.
 @group(0) @binding(3) var<storage, read_write> grad_slices: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> row_live: array<u32>;
 
