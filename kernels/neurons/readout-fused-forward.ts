@@ -3,14 +3,14 @@ import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec
 
 export const readoutFusedForwardSpec = (): KernelSpec => ({
   name: 'neurons/readout-fused-forward',
-  code: shader('neurons/readout-fused-forward'),
+  code: shader('common/readout-forward-bindings') + shader('neurons/readout-fused-forward'),
   bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage'],
 });
 
 /** The variant for up to 16 outputs: one thread per sample, Wo as texels (`texels` = ⌈O/4⌉). */
 export const readoutFusedForwardTexelsSpec = (texels: number): KernelSpec => ({
   name: 'neurons/readout-fused-forward',
-  code: shader('neurons/readout-fused-forward-texels'),
+  code: shader('common/readout-forward-bindings') + shader('neurons/readout-fused-forward-texels'),
   bindings: ['uniform', 'read-only-storage', 'float-texture', 'storage'],
   constants: { TEXELS: texels },
 });

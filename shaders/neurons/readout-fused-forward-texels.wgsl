@@ -10,19 +10,8 @@
 // Threads: one per sample b (x, split over y past 65535 workgroups).
 override TEXELS: u32 = 3u;   // ⌈O / 4⌉, at most 4
 
-struct Params {
-  steps: u32,
-  batch: u32,
-  outputs: u32,
-  neurons: u32,
-  alpha: f32,
-  beta: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> spike_lists: array<u32>;
+// Params and bindings 0, 1 and 3: common/readout-forward-bindings.wgsl.
 @group(0) @binding(2) var weight_texels: texture_2d<f32>;
-@group(0) @binding(3) var<storage, read_write> voltage: array<f32>;
 
 // y[r, 4t … 4t+3] for the outputs that exist
 fn store4(at: u32, t: u32, u: vec4<f32>) {

@@ -7,19 +7,8 @@
 // 3 voltage y [T][B][O] (write).
 // Threads: x: output o (16 per workgroup row), y (+ z): sample b. Neighbouring
 // threads share b, so they walk the same list (uniform control flow on a SIMD CPU).
-struct Params {
-  steps: u32,
-  batch: u32,
-  outputs: u32,
-  neurons: u32,
-  alpha: f32,
-  beta: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> spike_lists: array<u32>;
+// Params and bindings 0, 1 and 3: common/readout-forward-bindings.wgsl.
 @group(0) @binding(2) var<storage, read> weights: array<f32>;
-@group(0) @binding(3) var<storage, read_write> voltage: array<f32>;
 
 @compute @workgroup_size(16, 4)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
