@@ -57,6 +57,15 @@ const patterns: Record<string, { body: string; what: string }> = {
   load32same: { body: acc8((j) => `vec4<f32>(${[0, 1, 2, 3].map((k) => `f32(src[${same(4 * j + k)}])`).join(', ')})`), what: '32 storage loads, the 4 threads at the same word' },
   rmw8seq: { body: [0, 1, 2, 3, 4, 5, 6, 7].map((j) => `dst[${seq(j)}] += f32(r);`).join(' '), what: '8 read-modify-writes of f32, the 4 threads at neighbouring words' },
   atomicRmw8seq: { body: [0, 1, 2, 3, 4, 5, 6, 7].map((j) => `{ let i = ${seq(j)}; atomicStore(&at[i], bitcast<u32>(bitcast<f32>(atomicLoad(&at[i])) + f32(r))); }`).join(' '), what: '8 atomicLoad + atomicStore pairs (not one atomic operation), the 4 threads at neighbouring words' },
+  fetchHalf4: {
+    body: [0, 1, 2, 3].map((j) => `{ let h = textureLoad(texh, vec2<i32>(i32((gid.x * 4u + ${j}u) & 255u), i32(r & 1023u)), 0); v${2 * j} += vec4<f32>(unpack2x16float(h.x), unpack2x16float(h.y)); v${2 * j + 1} += vec4<f32>(unpack2x16float(h.z), unpack2x16float(h.w)); }`).join(' '),
+    what: '4 rgba32uint texture fetches of 8 halves each (32 floats, unpack2x16float) into 8 vec4 accumulators',
+  },
+  loadVec8: { body: acc8((j) => `srcv[(r * 16u + gid.x * 8u + ${j}u) & 0xfffffu]`), what: '8 vec4<f32> storage loads (32 floats) into 8 vec4 accumulators' },
+  loadHalfVec4: {
+    body: [0, 1, 2, 3].map((j) => `{ let h = srch[(r * 16u + gid.x * 4u + ${j}u) & 0xfffffu]; v${2 * j} += vec4<f32>(unpack2x16float(h.x), unpack2x16float(h.y)); v${2 * j + 1} += vec4<f32>(unpack2x16float(h.z), unpack2x16float(h.w)); }`).join(' '),
+    what: '4 vec4<u32> storage loads of 8 halves each (32 floats, unpack2x16float) into 8 vec4 accumulators',
+  },
   fetch2: { body: 'v0 += ' + 'textureLoad(tex, vec2<i32>(i32((gid.x * 8u) & 255u), i32(r & 1023u)), 0); v1 += textureLoad(tex, vec2<i32>(i32((gid.x * 8u + 1u) & 255u), i32(r & 1023u)), 0);', what: '2 texture fetches (8 floats) into 2 vec4 accumulators' },
   load8: { body: [0, 1].map((j) => `v${j} += ${load4(4 * j)};`).join(' '), what: '8 storage loads into 2 vec4 accumulators' },
   add32: { body: acc8(() => 'vec4<f32>(f32(r))'), what: '32 SIMD adds into 8 vec4 accumulators' },
@@ -94,14 +103,24 @@ try {
       { binding: 2, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: 'unfilterable-float' } },
       { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
       { binding: 4, visibility: GPUShaderStage.COMPUTE, storageTexture: { access: 'write-only', format: 'rgba32float' } },
+      { binding: 5, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: 'uint' } },
+      { binding: 6, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+      { binding: 7, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
     ],
   });
+  const texh = device.createTexture({ label: 'access-costs/texh', size: [256, 1024], format: 'rgba32uint', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
+  device.queue.writeTexture({ texture: texh }, new Uint32Array(256 * 1024 * 4).fill(0x38003800), { bytesPerRow: 256 * 16 }, [256, 1024]);
+  const srcv = device.createBuffer({ label: 'access-costs/srcv', size: N * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(srcv, 0, new Float32Array(N).fill(0.5));
+  const srch = device.createBuffer({ label: 'access-costs/srch', size: N * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(srch, 0, new Uint32Array(N).fill(0x38003800));
   const wtex = device.createTexture({ label: 'access-costs/wtex', size: [256, 1024], format: 'rgba32float', usage: GPUTextureUsage.STORAGE_BINDING });
   const group = device.createBindGroup({
     layout,
     entries: [
       { binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }, { binding: 2, resource: tex.createView() }, { binding: 3, resource: { buffer: at } },
-      { binding: 4, resource: wtex.createView() },
+      { binding: 4, resource: wtex.createView() }, { binding: 5, resource: texh.createView() },
+      { binding: 6, resource: { buffer: srcv } }, { binding: 7, resource: { buffer: srch } },
     ],
   });
   const results: Record<string, { ns_per_iteration: number; what: string }> = {};
@@ -111,6 +130,9 @@ try {
 @group(0) @binding(2) var tex: texture_2d<f32>;
 @group(0) @binding(3) var<storage, read_write> at: array<atomic<u32>>;
 @group(0) @binding(4) var wtex: texture_storage_2d<rgba32float, write>;
+@group(0) @binding(5) var texh: texture_2d<u32>;
+@group(0) @binding(6) var<storage, read> srcv: array<vec4<f32>>;
+@group(0) @binding(7) var<storage, read> srch: array<vec4<u32>>;
 @compute @workgroup_size(16) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var a = 0.0;
   var v0 = vec4<f32>(0.0); var v1 = vec4<f32>(0.0); var v2 = vec4<f32>(0.0); var v3 = vec4<f32>(0.0);
@@ -118,7 +140,8 @@ try {
   // a trip count the compiler cannot fold
   for (var r = 0u; r < ${ITERS}u + (gid.x & 0u); r++) { ${body} }
   // every accumulator reaches memory, so no load is dead code
-  dst[gid.x] = a + dot(v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7, vec4<f32>(1.0)) + textureLoad(tex, vec2<i32>(0, 0), 0).x * 0.0 + f32(src[0] & 0u) + f32(atomicLoad(&at[0]) & 0u);
+  dst[gid.x] = a + dot(v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7, vec4<f32>(1.0)) + textureLoad(tex, vec2<i32>(0, 0), 0).x * 0.0 + f32(src[0] & 0u) + f32(atomicLoad(&at[0]) & 0u)
+    + f32(textureLoad(texh, vec2<i32>(0, 0), 0).x & 0u) + srcv[0].x * 0.0 + f32(srch[0].x & 0u);
 }`;
     const pipeline = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module: device.createShaderModule({ label: name, code }), entryPoint: 'main' } });
     const run = async () => {
@@ -153,6 +176,9 @@ try {
   dst.destroy();
   tex.destroy();
   wtex.destroy();
+  texh.destroy();
+  srcv.destroy();
+  srch.destroy();
   at.destroy();
 } finally {
   gpu.destroy();

@@ -9,7 +9,7 @@
  *
  *   npx tsx bench/bptt-profile.ts [--configs p:B:H:T,...] [--propagation fused|event|dense|auto[,…]]
  *                                 [--fused-weight-grad scan|lists] [--sample-chunks C] [--no-weight-texture] [--reps N]
- *                                 [--disable-robustness] [--out FILE]
+ *                                 [--input-bits] [--disable-robustness] [--out FILE]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -18,6 +18,7 @@ import { createProfiler } from '../src/gpu/profiler.js';
 import { createNetwork } from '../src/layers/network.js';
 import { bptt, resolvePropagation, type BpttOptions } from '../src/methods/bptt.js';
 import type { NetworkSpec } from '../src/model/network.js';
+import { packSpikeBits } from '../src/methods/method.js';
 import { lifParams } from '../src/neurons/lif.js';
 import { adamOptimizer, createOptimizer } from '../src/optim/optimizer.js';
 import { fastSigmoid } from '../src/surrogates.js';
@@ -36,6 +37,8 @@ const propagations = opt('--propagation', 'auto').split(',') as BpttOptions['pro
 const fusedWeightGrad = opt('--fused-weight-grad', 'scan') as BpttOptions['fusedWeightGrad'];
 const sampleChunks = args.includes('--sample-chunks') ? Number(opt('--sample-chunks', '16')) : undefined;
 const weightTexture = args.includes('--no-weight-texture') ? false : undefined;
+// --input-bits: bind with inputFormat 'bits' and upload the spikes packed (as the trainer's encoders write them)
+const inputFormat = args.includes('--input-bits') ? 'bits' as const : 'f32' as const;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,12 +59,12 @@ try {
     const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(p), readoutGain: 0.2 });
     const method = bptt({ propagation, fusedWeightGrad, sampleChunks, weightTexture });
     // as a trainer binds it: nothing observed (the hidden activity comes from a second run below)
-    const run = method.bind(net, { batch: B, steps: T, observe: false });
+    const run = method.bind(net, { batch: B, steps: T, observe: false, inputFormat });
     const optim = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
     const rng = createRng(12345 + B * 7 + H * 13 + T * 17 + Math.round(p * 1000)).next;
     const x = new Float32Array(T * B * 784);
     for (let i = 0; i < x.length; i++) x[i] = rng() < p ? 1 : 0;
-    device.queue.writeBuffer(run.input, 0, x);
+    device.queue.writeBuffer(run.input, 0, inputFormat === 'bits' ? packSpikeBits(x, 784) : x);
     device.queue.writeBuffer(run.labels, 0, Uint32Array.from({ length: B }, () => Math.floor(rng() * 10)));
     const profiler = createProfiler(device);
     const kernels = new Map<string, number[]>();
@@ -98,7 +101,7 @@ try {
       return s.reduce((a, v) => a + v, 0) / s.length;
     })());
     const res = {
-      p, B, H, T, propagation: resolvePropagation(device, propagation, spec), fused_weight_grad: fusedWeightGrad, sample_chunks: sampleChunks ?? 'default', weight_texture: weightTexture ?? 'default', robustness: disableRobustness ? 'off' : 'on', reps,
+      p, B, H, T, propagation: resolvePropagation(device, propagation, spec), fused_weight_grad: fusedWeightGrad, sample_chunks: sampleChunks ?? 'default', weight_texture: weightTexture ?? 'default', input_format: inputFormat, robustness: disableRobustness ? 'off' : 'on', reps,
       step_ms_median: round(median(wall)), step_ms_all: wall.map(round), kernel_sum_ms, hidden_activity: round(hiddenSpikes), kernels_ms,
     };
     results.push(res);

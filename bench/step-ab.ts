@@ -9,8 +9,9 @@
  *
  * A choice may carry modifiers of the fused path after colons: membrane storage ('f16'),
  * weight gradients ('lists'), W from a buffer instead of a texture ('buffer'), sample
- * chunks of the backward scan ('chunks=N'), and 'observe' to bind the run with its observables
- * (the others bind as a trainer does, observe: false); e.g. 'fused:f16', 'fused:chunks=4'. Reports the
+ * chunks of the backward scan ('chunks=N'), 'observe' to bind the run with its observables
+ * (the others bind as a trainer does, observe: false), and 'bits' to bind with inputFormat 'bits'
+ * and upload the spikes packed, as the trainer's encoders write them; e.g. 'fused:f16', 'fused:chunks=4'. Reports the
  * bytes each choice stores for its backward pass (MethodRun.stored()).
  * The choice 'pytorch' runs the plain PyTorch peer (../shared/peers/plain_pytorch_lif.py,
  * Debian's python3-torch + OpenBLAS, 2 threads) on the same configuration in its turn:
@@ -34,7 +35,7 @@ import { describeDevice, requestDevice } from '../src/gpu/device.js';
 import { trackAllocations } from '../src/gpu/allocations.js';
 import { createNetwork } from '../src/layers/network.js';
 import { bptt, type BpttOptions } from '../src/methods/bptt.js';
-import type { MethodRun } from '../src/methods/method.js';
+import { packSpikeBits, type MethodRun } from '../src/methods/method.js';
 import type { NetworkSpec } from '../src/model/network.js';
 import { lifParams } from '../src/neurons/lif.js';
 import { adamOptimizer, createOptimizer } from '../src/optim/optimizer.js';
@@ -60,11 +61,12 @@ const median = (xs: number[]) => {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** bptt options of a choice: propagation, then ':'-separated modifiers (see the header) */
-function choiceOptions(choice: string): BpttOptions & { observe?: boolean } {
+function choiceOptions(choice: string): BpttOptions & { observe?: boolean; bits?: boolean } {
   const [propagation, ...mods] = choice.split(':');
-  const o: BpttOptions & { observe?: boolean } = { propagation: propagation as BpttOptions['propagation'] };
+  const o: BpttOptions & { observe?: boolean; bits?: boolean } = { propagation: propagation as BpttOptions['propagation'] };
   for (const m of mods) {
     if (m === 'observe') o.observe = true;
+    else if (m === 'bits') o.bits = true;
     else if (m === 'f16' || m === 'f32') o.membraneStorage = m;
     else if (m === 'lists' || m === 'scan') o.fusedWeightGrad = m;
     else if (m === 'buffer') o.weightTexture = false;
@@ -101,11 +103,11 @@ async function measure([p, B, H, T]: number[]) {
     const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(p), readoutGain: 0.2 });
     // GPU buffers the method allocates (all of its bind-time buffers; network and optimizer excluded)
     const { result: run, totalBytes: allocated } = await trackAllocations(device, async () => {
-      const { observe, ...options } = choiceOptions(choice);
-      return bptt(options).bind(net, { batch: B, steps: T, observe: observe ?? false });
+      const { observe, bits, ...options } = choiceOptions(choice);
+      return bptt(options).bind(net, { batch: B, steps: T, observe: observe ?? false, inputFormat: bits ? 'bits' : 'f32' });
     });
     const optim = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
-    device.queue.writeBuffer(run.input, 0, x);
+    device.queue.writeBuffer(run.input, 0, run.shape.inputFormat === 'bits' ? packSpikeBits(x, 784) : x);
     device.queue.writeBuffer(run.labels, 0, labels);
     setups.push({ propagation: choice, net, run, optim, allocated, times: [] as number[] });
   }

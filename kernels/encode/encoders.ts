@@ -7,8 +7,10 @@ export interface EncodeArgs {
   /** the data set's pixels, u8 packed 4 per u32 */
   pixels: GPUBuffer;
   sampleIndex: GPUBuffer;
-  /** [steps][B][N] */
+  /** [steps][B][N] f32, or with `bits` [steps][B][⌈N/32⌉] u32 words (the 'bits' input format of BatchShape) */
   spikes: GPUBuffer;
+  /** write spike bits (32 inputs per u32 word) instead of f32 values */
+  bits?: boolean;
   /** rows written: the whole sequence, or one window */
   steps: number;
   batch: number;
@@ -21,18 +23,20 @@ export interface EncodeArgs {
   clock?: GPUBuffer;
 }
 
-export const poissonSpec = (clockOffset = false): KernelSpec => ({
-  name: 'encode/poisson',
-  code: shader('common/grid') + shader('common/rng') + shader('common/encode-pixels') + shader('encode/poisson'),
+const spikeValue = (bits: boolean) => `alias SpikeValue = ${bits ? 'u32' : 'f32'};\n`;
+
+export const poissonSpec = (clockOffset = false, bits = false): KernelSpec => ({
+  name: bits ? 'encode/poisson(bits)' : 'encode/poisson',
+  code: spikeValue(bits) + shader('common/grid') + shader('common/rng') + shader('common/encode-pixels') + shader('encode/poisson'),
   bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage'],
-  constants: { WG: WORKGROUP, CLOCK_OFFSET: clockOffset },
+  constants: { WG: WORKGROUP, CLOCK_OFFSET: clockOffset, BITS: bits },
 });
 
-export const latencySpec = (log: boolean, clockOffset = false): KernelSpec => ({
-  name: 'encode/latency',
-  code: shader('common/grid') + shader('common/encode-pixels') + shader('encode/latency'),
+export const latencySpec = (log: boolean, clockOffset = false, bits = false): KernelSpec => ({
+  name: bits ? 'encode/latency(bits)' : 'encode/latency',
+  code: spikeValue(bits) + shader('common/grid') + shader('common/encode-pixels') + shader('encode/latency'),
   bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage'],
-  constants: { WG: WORKGROUP, LOG: log, CLOCK_OFFSET: clockOffset },
+  constants: { WG: WORKGROUP, LOG: log, CLOCK_OFFSET: clockOffset, BITS: bits },
 });
 
 export type EncodeDispatch = Dispatch & { uniforms: UniformBlock };
@@ -48,16 +52,16 @@ function encodeDispatch(device: GPUDevice, spec: KernelSpec, a: EncodeArgs, valu
   });
   const d = bind(device, pipelineFor(device, spec), {
     resources: [u.buffer, a.pixels, a.sampleIndex, a.spikes, a.clock ?? a.sampleIndex],
-    workgroups: grid1d(a.steps * a.batch * a.inputs, WORKGROUP),
+    workgroups: grid1d(a.steps * a.batch * (a.bits ? Math.ceil(a.inputs / 32) : a.inputs), WORKGROUP),
     owned: [u.buffer],
   });
   return { ...d, uniforms: u };
 }
 
 export function poissonEncode(device: GPUDevice, a: EncodeArgs & { seed: number; rate: number }): EncodeDispatch {
-  return encodeDispatch(device, poissonSpec(!!a.clock), a, { seed: a.seed >>> 0, rate: a.rate });
+  return encodeDispatch(device, poissonSpec(!!a.clock, !!a.bits), a, { seed: a.seed >>> 0, rate: a.rate });
 }
 
 export function latencyEncode(device: GPUDevice, a: EncodeArgs & { log: boolean; threshold: number; tau: number }): EncodeDispatch {
-  return encodeDispatch(device, latencySpec(a.log, !!a.clock), a, { threshold: a.threshold, tau: a.tau });
+  return encodeDispatch(device, latencySpec(a.log, !!a.clock, !!a.bits), a, { threshold: a.threshold, tau: a.tau });
 }

@@ -18,17 +18,22 @@ export function maskBit(k: number): { word: number; bit: number } {
  */
 export const rowListLength = (rows: number, cols: number): number => rows + rows * cols + 1;
 
-export const maskListsSpec = (): KernelSpec => ({
-  name: 'linear/mask-lists',
+/** `plain`: masks in the 'bits' input format (bit j of word w is column 32·w + j) rather than the thread-word layout */
+export const maskListsSpec = (plain = false): KernelSpec => ({
+  name: plain ? 'linear/mask-lists(bits)' : 'linear/mask-lists',
   code: shader('common/grid') + shader('linear/mask-lists'),
   bindings: ['uniform', 'read-only-storage', 'storage'],
-  constants: { WG: WORKGROUP },
+  constants: { WG: WORKGROUP, PLAIN: plain },
 });
 
-/** Row event lists (counts, then indices; rowListLength) from a spike mask (thread-word layout, maskWords per row). */
-export function maskLists(device: GPUDevice, a: { mask: GPUBuffer; lists: GPUBuffer; rows: number; cols: number }): Dispatch {
-  const spec = maskListsSpec();
-  const u = uniformBlock(device, spec, { rows: a.rows, cols: a.cols, words: maskWords(a.cols) });
+/**
+ * Row event lists (counts, then indices; rowListLength) from a spike mask: the thread-word layout
+ * (maskWords per row), or with `plain` the 'bits' input format (spikeBitWords per row: input spikes).
+ * The flag word is not written (bits are binary; it stays as it is).
+ */
+export function maskLists(device: GPUDevice, a: { mask: GPUBuffer; lists: GPUBuffer; rows: number; cols: number; plain?: boolean }): Dispatch {
+  const spec = maskListsSpec(!!a.plain);
+  const u = uniformBlock(device, spec, { rows: a.rows, cols: a.cols, words: a.plain ? Math.ceil(a.cols / 32) : maskWords(a.cols) });
   return bind(device, pipelineFor(device, spec), {
     resources: [u.buffer, a.mask, a.lists],
     workgroups: grid1d(a.rows, WORKGROUP),

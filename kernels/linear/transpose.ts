@@ -7,7 +7,7 @@ export const WORKGROUP = 64;
 export const transposeSpec = (transposed: boolean, threadOrder = false): KernelSpec => ({
   name: transposed ? 'linear/transpose' : 'linear/transpose(sum only)',
   code: shader('common/grid') + shader('linear/transpose'),
-  bindings: ['uniform', 'read-only-storage', 'storage'],
+  bindings: ['uniform', 'read-only-storage', 'storage', 'read-only-storage'],
   constants: { WG: WORKGROUP, TRANSPOSE: transposed, THREAD_ORDER: threadOrder },
 });
 
@@ -15,11 +15,13 @@ function dispatch(device: GPUDevice, transposed: boolean, a: { input: GPUBuffer;
   const slices = a.slices ?? 1;
   if (!(Number.isInteger(slices) && slices >= 1)) throw new RangeError(`transpose: slices must be a positive integer, got ${slices}`);
   if (a.threadOrder && (a.stride ?? a.cols) % 512 !== 0) throw new RangeError('transpose: thread-ordered input needs rows padded to a multiple of 512');
+  if (a.threadOrder && !transposed) throw new RangeError('transpose: thread-ordered input is transposed');
   const spec = transposeSpec(transposed, !!a.threadOrder);
   const u = uniformBlock(device, spec, { rows: a.rows, cols: a.cols, slices, stride: a.stride ?? a.cols, out_stride: a.outStride ?? (transposed ? a.rows : a.cols) });
   return bind(device, pipelineFor(device, spec), {
-    resources: [u.buffer, a.input, a.output],
-    workgroups: grid1d(a.rows * a.cols, WORKGROUP),
+    resources: [u.buffer, a.input, a.output, a.input],
+    // thread order: a thread per four input positions (padding included)
+    workgroups: grid1d(a.threadOrder ? a.rows * ((a.stride ?? a.cols) / 4) : a.rows * a.cols, WORKGROUP),
     owned: [u.buffer],
   });
 }

@@ -10,8 +10,13 @@
 // Capacity K per row, so no list can overflow. The buffer's last word (index R + R·K)
 // is the flag of linear/row-lists (nonzero when some value is neither 0 nor 1) and is not
 // written here (a layer's spikes are binary). Feeds the fused BPTT kernels.
+// PLAIN: the masks are in the 'bits' input format instead (BatchShape.inputFormat): W = ⌈K/32⌉
+// words per row, bit j of word w is column 32·w + j, so the lists are those of linear/row-lists
+// (ascending columns).
 // Bindings: 0 params, 1 mask [R·W], 2 lists [R + R·K + 1] (write).
 // Threads: one per row.
+override PLAIN: bool = false;
+
 struct Params {
   rows: u32,
   cols: u32,
@@ -30,11 +35,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var q = 0u;
   for (var w = 0u; w < params.words; w++) {
     var bits = mask[r * params.words + w];
-    let k0 = (w / 16u) * 512u + ((w % 16u) / 4u) * 128u + w % 4u;
+    var k0 = (w / 16u) * 512u + ((w % 16u) / 4u) * 128u + w % 4u;
+    var spacing = 4u;
+    if (PLAIN) {
+      k0 = 32u * w;
+      spacing = 1u;
+    }
     while (bits != 0u) {
       let j = firstTrailingBit(bits);
       bits &= bits - 1u;
-      lists[out + q] = k0 + 4u * j;
+      lists[out + q] = k0 + spacing * j;
       q++;
     }
   }

@@ -46,8 +46,10 @@ export function encoderByName(name: string, param?: number): EncoderSpec {
 export interface EncoderBinding {
   pixels: GPUBuffer;
   sampleIndex: GPUBuffer;
-  /** [steps][B][N] */
+  /** [steps][B][N] f32, or with `bits` u32 words [steps][B][⌈N/32⌉] (BatchShape inputFormat 'bits') */
   spikes: GPUBuffer;
+  /** write the spikes as bits (the run's input format is 'bits') */
+  bits?: boolean;
   /** rows written: the whole sequence, or one window of it */
   steps: number;
   batch: number;

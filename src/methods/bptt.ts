@@ -66,7 +66,8 @@ import { crossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
 import type { NetworkSpec } from '../model/network.js';
 import type { Profiler } from '../gpu/profiler.js';
-import { checkBatchShape, type BatchShape, type GradientMethod, type MethodRun, type StoredState } from './method.js';
+import { checkBatchShape, spikeBitWords, type BatchShape, type GradientMethod, type InputFormat, type MethodRun, type StoredState } from './method.js';
+import { unpackBits } from '../../kernels/linear/unpack-bits.js';
 
 
 function runAll(encoder: GPUCommandEncoder, label: string, list: ClearingDispatch[], profiler?: Profiler): void {
@@ -209,12 +210,20 @@ export function resolvePropagation(
   return feedForward ? { forward: 'fused', weightGrad: 'fused' } : { forward: 'adaptive', weightGrad: 'adaptive' };
 }
 
+/**
+ * Input formats of bptt: f32 values, or spike bits ('bits'), which fused propagation turns into
+ * its input event lists directly (linear/mask-lists, PLAIN) and the other paths unpack to f32
+ * first (linear/unpack-bits).
+ */
+const BPTT_INPUT_FORMATS: readonly InputFormat[] = ['f32', 'bits'];
+
 export function bptt(options: BpttOptions = {}): GradientMethod {
   const method: GradientMethod = {
     name: 'bptt',
     description: 'surrogate-gradient backpropagation through time (discrete LIF)',
     exact: false,
     inputKind: 'dense-steps',
+    inputFormats: BPTT_INPUT_FORMATS,
     bind(net: GpuNetwork, shape: BatchShape): MethodRun {
       return bindBptt(method, net, shape, options);
     },
@@ -239,7 +248,7 @@ export type BpttRun = MethodRun & {
 };
 
 function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, options: BpttOptions): BpttRun {
-  checkBatchShape(shape);
+  checkBatchShape(shape, 'bptt', BPTT_INPUT_FORMATS);
   const { device, spec } = net;
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;
@@ -255,7 +264,8 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   };
   /** a 16-byte stand-in for a buffer this configuration never touches */
   const placeholderBuffer = (label: string) => buf(label, 4);
-  const input = buf('bptt/input-spikes', rows * spec.inputs, true);
+  const bitsInput = shape.inputFormat === 'bits';
+  const input = bitsInput ? buf('bptt/input-spike-bits', rows * spikeBitWords(spec.inputs), true) : buf('bptt/input-spikes', rows * spec.inputs, true);
   const labels = buf('bptt/labels', B);
   const metrics = buf('bptt/metrics', 4);
   const sampleStats = buf('bptt/sample-stats', 2 * B);
@@ -305,6 +315,14 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
 
   const forward: ClearingDispatch[] = [];
   const backward: ClearingDispatch[] = [];
+  // spike bits: fused propagation with in-scan weight gradients lists the set bits; every other
+  // path reads f32 spikes, unpacked from the bits at the start of the forward pass
+  const listsFromBits = bitsInput && fusedMode && !gatherGrad;
+  let inputSpikes = input;
+  if (bitsInput && !listsFromBits) {
+    inputSpikes = buf('bptt/input-spikes (unpacked bits)', rows * spec.inputs);
+    forward.push(unpackBits(device, { bits: input, spikes: inputSpikes, rows, cols: spec.inputs }));
+  }
   const ro = { steps: T, batch: B, outputs: O, alpha: p.alpha, beta: p.beta };
   const loss = crossEntropy(device, { voltage, labels, gradVoltage, sampleStats, metrics, steps: T, batch: B, outputs: O, reduce: spec.readoutReduce });
 
@@ -312,15 +330,21 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     // ---- fused path: input row lists; per layer one forward and one backward scan
     const chunks = Math.min(B, options.sampleChunks ?? (B >= 64 ? 16 : Math.ceil(B / 8)));
     let inLists = buf('bptt/input/row-lists', rowListLength(rows, spec.inputs), true);
-    forward.push(rowLists(device, { spikes: input, lists: inLists, rows, cols: spec.inputs }));
     // the data may hold values other than 0 and 1: both variants of the first layer's scans
-    // are recorded and the flag of its row lists picks one on the GPU (hidden spikes are 0/1)
-    const inputVariant = selectGraded(device, { lists: inLists, flagIndex: rows + rows * spec.inputs, label: 'bptt/input' });
-    forward.push(inputVariant);
+    // are recorded and the flag of its row lists picks one on the GPU (hidden spikes are 0/1,
+    // and so are spike bits: their lists leave the flag at 0 and only the binary variant runs)
+    let inputVariant: ReturnType<typeof selectGraded> | undefined;
+    if (listsFromBits) {
+      forward.push(maskLists(device, { mask: input, lists: inLists, rows, cols: spec.inputs, plain: true }));
+    } else {
+      forward.push(rowLists(device, { spikes: inputSpikes, lists: inLists, rows, cols: spec.inputs }));
+      inputVariant = selectGraded(device, { lists: inLists, flagIndex: rows + rows * spec.inputs, label: 'bptt/input' });
+      forward.push(inputVariant);
+    }
     /** the first layer's scan in both variants (binary and graded), deeper layers' binary only */
     const variants = <D extends ClearingDispatch>(l: number, make: (graded: boolean) => D): ClearingDispatch[] =>
-      l === 0 ? [inputVariant.binary(make(false)), inputVariant.graded(make(true))] : [make(false)];
-    let inSpikes = input;
+      l === 0 && inputVariant ? [inputVariant.binary(make(false)), inputVariant.graded(make(true))] : [make(false)];
+    let inSpikes = inputSpikes;
     let inSize = spec.inputs;
     const fused = layers.map((layer, l) => {
       // W as texels (one fetch per four weights) where the adapter's texture size allows it
@@ -464,7 +488,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       return [sel.event(event()), sel.dense(dense(1))];
     };
 
-    let prevSpikes = input;
+    let prevSpikes = inputSpikes;
     let prevSize = spec.inputs;
     let prevLabel = 'input';
     layers.forEach((layer, l) => {
@@ -495,7 +519,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const layer = layers[l];
       const param = net.hidden[l];
       const below = l > 0 ? layers[l - 1] : undefined;
-      const belowSpikes = below ? below.spikes : input;
+      const belowSpikes = below ? below.spikes : inputSpikes;
       const belowSize = below ? below.size : spec.inputs;
       if (param.v) {
         backward.push(lifRecurrentBackward(device, {

@@ -36,14 +36,45 @@ export interface BatchShape {
    * per neuron and step, and lists no `hidden.<l>.spikes`); trainers that only train pass false.
    */
   readonly observe?: boolean;
+  /**
+   * Optional, default 'f32': how `input` holds the spikes of a 'dense-steps' method.
+   * 'f32': one float per input, step and sample, [T][B][N_in]. 'bits': binary spikes packed
+   * 32 to a u32 word, [T][B][⌈N_in / 32⌉] words, input j in bit j mod 32 of word ⌊j / 32⌋
+   * (`packSpikeBits`; the pixel encoders write it with `bits: true`): 32 times less to write
+   * and to read, and fused surrogate BPTT builds its input event lists from the set bits.
+   * Only methods whose `inputFormats` include 'bits' accept it (bptt).
+   */
+  readonly inputFormat?: InputFormat;
 }
 
-/** Throws a RangeError naming the first field of `shape` that is not a positive integer (or, for `observe`, not a boolean). */
-export function checkBatchShape(shape: BatchShape): void {
+export type InputFormat = 'f32' | 'bits';
+
+/** u32 words of a row of `inputs` spikes in the 'bits' input format */
+export const spikeBitWords = (inputs: number): number => Math.ceil(inputs / 32);
+
+/** Binary spikes [rows][inputs] (any nonzero value is a spike) in the 'bits' input format. */
+export function packSpikeBits(spikes: ArrayLike<number>, inputs: number): Uint32Array<ArrayBuffer> {
+  const W = spikeBitWords(inputs);
+  const rows = Math.floor(spikes.length / inputs);
+  const out = new Uint32Array(rows * W);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < inputs; j++) if (spikes[r * inputs + j] !== 0) out[r * W + (j >> 5)] |= 1 << (j & 31);
+  }
+  return out;
+}
+
+/**
+ * Throws a RangeError naming the first field of `shape` that is not a positive integer (or, for `observe`,
+ * not a boolean; for `inputFormat`, not one of `formats`, the input formats of `method`).
+ */
+export function checkBatchShape(shape: BatchShape, method = 'this method', formats: readonly InputFormat[] = ['f32']): void {
   for (const [k, v] of Object.entries(shape)) {
-    if (v === undefined && (k === 'inputWindow' || k === 'observe')) continue;
+    if (v === undefined && (k === 'inputWindow' || k === 'observe' || k === 'inputFormat')) continue;
     if (k === 'observe') {
       if (typeof v !== 'boolean') throw new RangeError(`batch shape observe must be true or false, got ${String(v)}`);
+    } else if (k === 'inputFormat') {
+      if (v !== 'f32' && v !== 'bits') throw new RangeError(`batch shape inputFormat must be 'f32' or 'bits', got '${String(v)}'`);
+      if (!formats.includes(v)) throw new RangeError(`${method} reads its input as ${formats.map((f) => `'${f}'`).join(' or ')}, not inputFormat '${v}' (bptt reads 'bits')`);
     } else if (!(Number.isInteger(v) && v > 0)) {
       throw new RangeError(`batch shape ${k} must be a positive integer, got ${v}`);
     }
@@ -80,7 +111,10 @@ export interface MethodRun {
   readonly method: GradientMethod;
   readonly shape: BatchShape;
   readonly inputKind: InputKind;
-  /** written by an encoder kernel or uploaded by the caller: [T][B][N_in], or one window (inputWindows) */
+  /**
+   * written by an encoder kernel or uploaded by the caller: [T][B][N_in], or one window
+   * (inputWindows); f32 values, or spike bits when the shape asks for inputFormat 'bits'
+   */
   readonly input: GPUBuffer;
   /** present when the method reads `input` in windows (requested by BatchShape.inputWindow) */
   readonly inputWindows?: InputWindows;
@@ -128,5 +162,7 @@ export interface GradientMethod {
   /** exact gradients of the model it simulates (true) or surrogate/approximate (false) */
   readonly exact: boolean;
   readonly inputKind: InputKind;
+  /** the BatchShape.inputFormat values `bind` accepts ('dense-steps' methods; absent: 'f32' only) */
+  readonly inputFormats?: readonly InputFormat[];
   bind(net: GpuNetwork, shape: BatchShape): MethodRun;
 }

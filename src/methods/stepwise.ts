@@ -65,7 +65,7 @@ export interface Stepwise {
 
 /** `windowed`: the input holds min(shape.inputWindow, T) steps when the caller asked for windows, else T. */
 export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string, windowed = false): Stepwise {
-  checkBatchShape(shape);
+  checkBatchShape(shape, prefix);
   const { device, spec } = net;
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;

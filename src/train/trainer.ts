@@ -255,7 +255,9 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   const splits: SplitOnGpu[] = [];
   const profiler = options.onProfile && device.features.has('timestamp-query') ? createProfiler(device) : undefined;
   try {
-    run = method.bind(net, { batch: B, steps: config.steps, inputWindow, observe: false });
+    // the pixel encoders write binary spikes: as bits where the method reads them (32 inputs per word)
+    const inputFormat = method.inputFormats?.includes('bits') ? 'bits' : undefined;
+    run = method.bind(net, { batch: B, steps: config.steps, inputWindow, observe: false, ...(inputFormat && { inputFormat }) });
     const lrOverride = resume ? options.resumeLearningRate : undefined;
     if (lrOverride !== undefined && !(lrOverride > 0 && Number.isFinite(lrOverride))) throw new RangeError(`learning rate must be a positive number, got ${lrOverride}`);
     const optSpec = { ...(resume?.optimizer?.spec ?? config.optimizer), ...(lrOverride !== undefined && { lr: lrOverride }) };
@@ -269,7 +271,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
       owned.push(pixels);
       const windows = run.inputWindows;
       const encode = bindEncoder(device, config.encoder, {
-        pixels, sampleIndex, spikes: run.input, steps: windows?.steps ?? config.steps, totalSteps: config.steps, clock: windows?.clock, batch: B, inputs, seed: config.seed,
+        pixels, sampleIndex, spikes: run.input, bits: run.shape.inputFormat === 'bits', steps: windows?.steps ?? config.steps, totalSteps: config.steps, clock: windows?.clock, batch: B, inputs, seed: config.seed,
       });
       splits.push({ ds, pixels, encode });
     }

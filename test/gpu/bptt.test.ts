@@ -2,6 +2,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice, runStep } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
 import { bptt, resolvePropagation, type BpttOptions, type BpttRun } from '../../src/methods/bptt.js';
+import { rtrl } from '../../src/methods/rtrl.js';
 import { lifParams, type ResetMode } from '../../src/neurons/lif.js';
 import { SURROGATE_NAMES, surrogateByName } from '../../src/surrogates.js';
 import type { NetworkSpec, ReadoutReduce } from '../../src/model/network.js';
@@ -203,6 +204,49 @@ describe('fused path bound with observe: false', () => {
       net.destroy();
     });
   }
+});
+
+describe("spike bits as input (inputFormat: 'bits')", () => {
+  const cases: (Omit<Case, 'propagation'> & { propagation: BpttOptions['propagation'] })[] = [
+    { hidden: [{ size: 37, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'arctan', reduce: 'max', propagation: 'fused' },
+    { hidden: [{ size: 23, recurrent: false }, { size: 19, recurrent: false }], reset: 'zero', detachReset: true, surrogate: 'triangle', reduce: 'sum', propagation: 'fused', fusedWeightGrad: 'lists' },
+    { hidden: [{ size: 21, recurrent: true }], reset: 'subtract', detachReset: false, surrogate: 'fast-sigmoid', reduce: 'mean', propagation: 'event' },
+    { hidden: [{ size: 21, recurrent: false }], reset: 'subtract', detachReset: false, surrogate: 'gaussian', reduce: 'max', propagation: 'dense' },
+  ];
+  for (const c of cases) {
+    const name = `${c.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-')} ${String(c.propagation)}${c.fusedWeightGrad ? ` weight grad ${c.fusedWeightGrad}` : ''}`;
+    gpuTest(`${name}: the same loss and gradients as f32 spikes`, async ({ device }) => {
+      const { spec, T, B, weights, input, labels } = problem(c);
+      const net = createNetwork(device, spec, weights);
+      const method = bptt({ propagation: c.propagation, fusedWeightGrad: c.fusedWeightGrad, inputGradient: c.propagation === 'event' });
+      const runs = [method.bind(net, { batch: B, steps: T, observe: false }), method.bind(net, { batch: B, steps: T, observe: false, inputFormat: 'bits' })];
+      expect(runs[1].input.size).toBe(4 * T * B * Math.ceil(spec.inputs / 32));
+      const seen: { metrics: number[]; grads: Awaited<ReturnType<typeof net.readGradients>>; inputGrad?: number[] }[] = [];
+      for (const r of runs) {
+        device.queue.writeBuffer(r.metrics, 0, new Float32Array(4));
+        runStep(device, r, input, labels);
+        const inputGrad = (r as BpttRun).inputGrad;
+        seen.push({ metrics: Array.from(await readF32(device, r.metrics, 4)), grads: await net.readGradients(), inputGrad: inputGrad && Array.from(await readF32(device, inputGrad)) });
+      }
+      expect(seen[0].metrics[0]).toBeGreaterThan(0);
+      expect(seen[1].metrics).toEqual(seen[0].metrics);
+      expect(Array.from(seen[1].grads.readout)).toEqual(Array.from(seen[0].grads.readout));
+      for (let l = 0; l < spec.hidden.length; l++) {
+        expect(seen[0].grads.hidden[l].w.some((g) => g !== 0)).toBe(true);
+        expect(Array.from(seen[1].grads.hidden[l].w)).toEqual(Array.from(seen[0].grads.hidden[l].w));
+      }
+      expect(seen[1].inputGrad).toEqual(seen[0].inputGrad);
+      for (const r of runs) r.destroy();
+      net.destroy();
+    });
+  }
+  gpuTest('a format other than f32 or bits, and bits for a method that reads f32, are refused with the reason', async ({ device }) => {
+    const { spec, T, B, weights } = problem({ hidden: [{ size: 8, recurrent: false }], reset: 'subtract', surrogate: 'arctan', reduce: 'max' });
+    const net = createNetwork(device, spec, weights);
+    expect(() => bptt().bind(net, { batch: B, steps: T, inputFormat: 'u8' as never })).toThrow(/inputFormat must be 'f32' or 'bits'/);
+    expect(() => rtrl().bind(net, { batch: B, steps: T, inputFormat: 'bits' })).toThrow(/rtrl reads its input as 'f32', not inputFormat 'bits'/);
+    net.destroy();
+  });
 });
 
 describe("fused path with f16 membrane storage (membraneStorage: 'f16')", () => {

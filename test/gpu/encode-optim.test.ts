@@ -1,13 +1,14 @@
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { bindEncoder, encodeCpu, latency, poisson, type EncoderSpec } from '../../src/encode/encoders.js';
-import { packBytes, readF32, storageBuffer, uploadBuffer } from '../../src/gpu/buffers.js';
+import { packBytes, readF32, readU32, storageBuffer, uploadBuffer } from '../../src/gpu/buffers.js';
 import { createNetwork } from '../../src/layers/network.js';
 import { adamOptimizer, createOptimizer, sgdOptimizer, type OptimizerSpec } from '../../src/optim/optimizer.js';
 import { lifParams } from '../../src/neurons/lif.js';
 import { fastSigmoid } from '../../src/surrogates.js';
 import type { NetworkSpec } from '../../src/model/network.js';
 import { createRng } from '../../src/reference/random.js';
+import { packSpikeBits, spikeBitWords } from '../../src/methods/method.js';
 
 afterAll(releaseSharedDevice);
 
@@ -58,6 +59,45 @@ describe('encoders on the GPU equal their CPU definition', () => {
       // padding sample emits nothing
       for (let n = 0; n < steps; n++) for (let j = 0; j < inputs; j++) expect(gpu[(n * B + 5) * inputs + j]).toBe(0);
       d.destroy();
+    });
+  }
+});
+
+describe('encoders writing spike bits equal their f32 spikes, packed', () => {
+  const encoders: [string, EncoderSpec][] = [
+    ['poisson', poisson(0.4)],
+    ['latency linear', latency({ mode: 'linear', threshold: 0.1 })],
+    ['latency log', latency({ mode: 'log', threshold: 0.05, tau: 8 })],
+  ];
+  for (const [name, spec] of encoders) {
+    gpuTest(name, async ({ device }) => {
+      const inputs = 77; // three words, the last one partial
+      const count = 7;
+      const rng = createRng(5);
+      const pixels = Uint8Array.from({ length: count * inputs }, () => (rng.uniform(0, 1) < 0.3 ? 0 : Math.floor(rng.uniform(0, 256))));
+      const steps = 9;
+      const B = 5; // one padding sample
+      const common = {
+        pixels: uploadBuffer(device, 'pixels', packBytes(pixels)), sampleIndex: uploadBuffer(device, 'index', Uint32Array.from([6, 1, 1, 3, 0])),
+        steps, totalSteps: 20, stepOffset: 4, batch: B, inputs, seed: 99,
+      };
+      const f32 = storageBuffer(device, 'spikes', steps * B * inputs * 4);
+      const words = storageBuffer(device, 'spike-bits', steps * B * spikeBitWords(inputs) * 4);
+      device.queue.writeBuffer(words, 0, new Uint32Array(steps * B * spikeBitWords(inputs)).fill(0xffffffff));
+      const a = bindEncoder(device, spec, { ...common, spikes: f32 });
+      const b = bindEncoder(device, spec, { ...common, spikes: words, bits: true });
+      for (const d of [a, b]) d.uniforms.write({ valid: 4 });
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      a.encode(pass);
+      b.encode(pass);
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      const dense = await readF32(device, f32);
+      expect(dense.reduce((x, y) => x + y, 0)).toBeGreaterThan(10);
+      expect(Array.from(await readU32(device, words))).toEqual(Array.from(packSpikeBits(dense, inputs)));
+      a.destroy();
+      b.destroy();
     });
   }
 });

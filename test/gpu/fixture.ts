@@ -6,7 +6,7 @@
  */
 import { test as base } from 'vitest';
 import { requestDevice, type WebspikeDevice } from '../../src/gpu/device.js';
-import type { MethodRun } from '../../src/methods/method.js';
+import { packSpikeBits, type MethodRun } from '../../src/methods/method.js';
 
 let shared: Promise<WebspikeDevice> | undefined;
 
@@ -50,7 +50,9 @@ export const gpuTest = base.extend<{ gpu: WebspikeDevice; device: GPUDevice }>({
 
 /** Upload one batch (input values, labels) to `run`, record its forward and backward pass, submit. */
 export function runStep(device: GPUDevice, run: MethodRun, input: ArrayLike<number>, labels: Uint32Array<ArrayBuffer>): void {
-  device.queue.writeBuffer(run.input, 0, Float32Array.from(input));
+  // a run bound with inputFormat 'bits' takes the spikes packed (binary input only)
+  const inputs = run.shape.inputFormat === 'bits' ? input.length / (run.shape.steps * run.shape.batch) : 0;
+  device.queue.writeBuffer(run.input, 0, inputs ? packSpikeBits(input, inputs) : Float32Array.from(input));
   device.queue.writeBuffer(run.labels, 0, labels);
   const enc = device.createCommandEncoder();
   run.encodeForward(enc);

@@ -17,6 +17,7 @@ import { rowListsSpec } from '../../kernels/linear/row-lists.js';
 import { weightTexelsSpec } from '../../kernels/linear/weight-texels.js';
 import { selectGradedSpec } from '../../kernels/linear/select-graded.js';
 import { maskListsSpec } from '../../kernels/linear/mask-lists.js';
+import { unpackBitsSpec } from '../../kernels/linear/unpack-bits.js';
 import { selectPathSpec } from '../../kernels/linear/select-path.js';
 import { transposeSpec } from '../../kernels/linear/transpose.js';
 import { lifFusedForwardSpec } from '../../kernels/neurons/lif-fused-forward.js';
@@ -56,10 +57,10 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
       for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f32', true));
     }
   }
-  specs.push(rowListsSpec(), rowListsSpec(true), weightTexelsSpec(), selectGradedSpec, maskListsSpec(), selectPathSpec, transposeSpec(true), transposeSpec(false), transposeSpec(true, true), readoutFusedForwardSpec(), readoutFusedBackwardSpec(), ...[1, 2, 3, 4].map((q) => readoutFusedBackwardSpec(q)), readoutTexelsSpec());
+  specs.push(rowListsSpec(), rowListsSpec(true), weightTexelsSpec(), selectGradedSpec, maskListsSpec(), maskListsSpec(true), unpackBitsSpec, selectPathSpec, transposeSpec(true), transposeSpec(false), transposeSpec(true, true), readoutFusedForwardSpec(), readoutFusedBackwardSpec(), ...[1, 2, 3, 4].map((q) => readoutFusedBackwardSpec(q)), readoutTexelsSpec());
   for (const texels of [1, 2, 3, 4]) specs.push(readoutFusedForwardTexelsSpec(texels));
   specs.push(readoutForwardSpec(), readoutBackwardSpec(), crossEntropySpec('max', 'main'), crossEntropySpec('mean', 'accumulate'));
-  specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true), batchSumSpec(false), batchSumSpec(true));
+  specs.push(gradNormSpec('partial'), gradNormSpec('finalize'), adamSpec(), sgdSpec(), poissonSpec(), latencySpec(true), poissonSpec(true, true), latencySpec(false, false, true), batchSumSpec(false), batchSumSpec(true));
   if (subgroups) specs.push(gradNormSpec('partial', true));
   return specs;
 }

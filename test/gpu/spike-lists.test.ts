@@ -2,7 +2,7 @@
  * The event-list kernels of the fused BPTT path against plain TypeScript:
  * linear/row-lists (row lists of a random matrix with graded values),
  * linear/mask-lists (the same lists from thread-word bit masks, more than 512
- * columns so that the mask has two planes), linear/col-lists (column lists from
+ * columns so that the mask has two planes, and from spike bits, with linear/unpack-bits), linear/col-lists (column lists from
  * either row-list layout, with more or fewer row chunks than rows) and
  * linear/transpose (sum of padded slices, transposed and not).
  */
@@ -11,6 +11,8 @@ import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { readF32, readU32, storageBuffer, uploadBuffer } from '../../src/gpu/buffers.js';
 import { maskBit, maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
 import { rowLists } from '../../kernels/linear/row-lists.js';
+import { unpackBits } from '../../kernels/linear/unpack-bits.js';
+import { packSpikeBits, spikeBitWords } from '../../src/methods/method.js';
 import { colLists } from '../../kernels/linear/col-lists.js';
 import { compact } from '../../kernels/linear/compact.js';
 import { sumSlices, transpose } from '../../kernels/linear/transpose.js';
@@ -102,6 +104,33 @@ describe('event lists from bit masks', () => {
   }
 });
 
+describe('event lists and f32 spikes from spike bits (the bits input format)', () => {
+  for (const [rows, cols] of cases) {
+    gpuTest(`${rows}×${cols}`, async ({ device }) => {
+      const { x, want } = randomSpikes(rows, cols, false);
+      const bits = uploadBuffer(device, 'bits', packSpikeBits(x, cols));
+      expect(packSpikeBits(x, cols).length).toBe(rows * spikeBitWords(cols));
+      const lists = storageBuffer(device, 'lists', 4 * rowListLength(rows, cols));
+      // stale lists (from a fuller matrix) must be overwritten
+      device.queue.writeBuffer(lists, 0, new Uint32Array(rowListLength(rows, cols) - 1).fill(cols + 5));
+      const unpacked = storageBuffer(device, 'unpacked', 4 * rows * cols);
+      device.queue.writeBuffer(unpacked, 0, new Float32Array(rows * cols).fill(7));
+      const b = maskLists(device, { mask: bits, lists, rows, cols, plain: true });
+      const u = unpackBits(device, { bits, spikes: unpacked, rows, cols });
+      await runAll(device, [b, u]);
+      const got = await readU32(device, lists, rowListLength(rows, cols));
+      for (let r = 0; r < rows; r++) {
+        expect(got[r]).toBe(want[r].length);
+        // the order of linear/row-lists (ascending columns), so both formats give the same sums
+        expect(Array.from(got.subarray(rows + r * cols, rows + r * cols + got[r]))).toEqual(want[r]);
+      }
+      expect(Array.from(await readF32(device, unpacked, rows * cols))).toEqual(Array.from(x));
+      b.destroy();
+      u.destroy();
+    });
+  }
+});
+
 describe('column lists from row lists', () => {
   for (const [rows, cols, graded] of cases) {
     for (const chunks of [1, 4, 256]) {
@@ -160,4 +189,32 @@ describe('transpose with slices', () => {
     }
     for (const d of [t, s]) d.destroy();
   });
+  for (const cols of [512, 600, 37]) {
+    gpuTest(`Σ of 3 slices in the fused backward's thread order, ${cols} columns (rows padded to ${512 * Math.ceil(cols / 512)}), transposed`, async ({ device }) => {
+      const [R, S] = [6, 3];
+      const stride = 512 * Math.ceil(cols / 512);
+      // column c sits at 32·T + t, c = 512·⌊T/16⌋ + 128·⌊(T mod 16)/4⌋ + T mod 4 + 4·t
+      const position = new Map<number, number>();
+      for (let T = 0; T < stride / 32; T++) for (let t = 0; t < 32; t++) position.set(512 * Math.floor(T / 16) + 128 * Math.floor((T % 16) / 4) + (T % 4) + 4 * t, 32 * T + t);
+      expect(position.size).toBe(stride);
+      const rng = createRng(cols);
+      const x = Float32Array.from({ length: S * R * stride }, () => rng.next() - 0.5);
+      const input = uploadBuffer(device, 'in', x);
+      const out = storageBuffer(device, 'out', 4 * cols * (R + 1));
+      device.queue.writeBuffer(out, 0, new Float32Array(cols * (R + 1)).fill(9));
+      const t = transpose(device, { input, output: out, rows: R, cols, slices: S, stride, outStride: R + 1, threadOrder: true });
+      await runAll(device, [t]);
+      const got = await readF32(device, out, cols * (R + 1));
+      for (let c = 0; c < cols; c++) {
+        for (let r = 0; r < R; r++) {
+          let want = 0;
+          for (let k = 0; k < S; k++) want += x[k * R * stride + r * stride + position.get(c)!];
+          expect(got[c * (R + 1) + r]).toBeCloseTo(want, 5);
+        }
+        // the element between output rows stays as it was
+        expect(got[c * (R + 1) + R]).toBe(9);
+      }
+      t.destroy();
+    });
+  }
 });
