@@ -61,6 +61,10 @@ const patterns: Record<string, { body: string; what: string }> = {
     body: [0, 1, 2, 3].map((j) => `{ let h = textureLoad(texh, vec2<i32>(i32((gid.x * 4u + ${j}u) & 255u), i32(r & 1023u)), 0); v${2 * j} += vec4<f32>(unpack2x16float(h.x), unpack2x16float(h.y)); v${2 * j + 1} += vec4<f32>(unpack2x16float(h.z), unpack2x16float(h.w)); }`).join(' '),
     what: '4 rgba32uint texture fetches of 8 halves each (32 floats, unpack2x16float) into 8 vec4 accumulators',
   },
+  storageRead8: {
+    body: acc8((j) => `textureLoad(rtex, vec2<i32>(i32((gid.x * 8u + ${j}u) & 255u), i32(r & 1023u)))`),
+    what: '8 reads of a read-only rgba32float storage texture (32 floats) into 8 vec4 accumulators',
+  },
   loadVec8: { body: acc8((j) => `srcv[(r * 16u + gid.x * 8u + ${j}u) & 0xfffffu]`), what: '8 vec4<f32> storage loads (32 floats) into 8 vec4 accumulators' },
   loadHalfVec4: {
     body: [0, 1, 2, 3].map((j) => `{ let h = srch[(r * 16u + gid.x * 4u + ${j}u) & 0xfffffu]; v${2 * j} += vec4<f32>(unpack2x16float(h.x), unpack2x16float(h.y)); v${2 * j + 1} += vec4<f32>(unpack2x16float(h.z), unpack2x16float(h.w)); }`).join(' '),
@@ -106,8 +110,11 @@ try {
       { binding: 5, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: 'uint' } },
       { binding: 6, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
       { binding: 7, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+      { binding: 8, visibility: GPUShaderStage.COMPUTE, storageTexture: { access: 'read-only', format: 'rgba32float' } },
     ],
   });
+  const rtex = device.createTexture({ label: 'access-costs/rtex', size: [256, 1024], format: 'rgba32float', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_DST });
+  device.queue.writeTexture({ texture: rtex }, new Float32Array(256 * 1024 * 4).fill(0.5), { bytesPerRow: 256 * 16 }, [256, 1024]);
   const texh = device.createTexture({ label: 'access-costs/texh', size: [256, 1024], format: 'rgba32uint', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
   device.queue.writeTexture({ texture: texh }, new Uint32Array(256 * 1024 * 4).fill(0x38003800), { bytesPerRow: 256 * 16 }, [256, 1024]);
   const srcv = device.createBuffer({ label: 'access-costs/srcv', size: N * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
@@ -120,7 +127,7 @@ try {
     entries: [
       { binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }, { binding: 2, resource: tex.createView() }, { binding: 3, resource: { buffer: at } },
       { binding: 4, resource: wtex.createView() }, { binding: 5, resource: texh.createView() },
-      { binding: 6, resource: { buffer: srcv } }, { binding: 7, resource: { buffer: srch } },
+      { binding: 6, resource: { buffer: srcv } }, { binding: 7, resource: { buffer: srch } }, { binding: 8, resource: rtex.createView() },
     ],
   });
   const results: Record<string, { ns_per_iteration: number; what: string }> = {};
@@ -133,6 +140,7 @@ try {
 @group(0) @binding(5) var texh: texture_2d<u32>;
 @group(0) @binding(6) var<storage, read> srcv: array<vec4<f32>>;
 @group(0) @binding(7) var<storage, read> srch: array<vec4<u32>>;
+@group(0) @binding(8) var rtex: texture_storage_2d<rgba32float, read>;
 @compute @workgroup_size(16) fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var a = 0.0;
   var v0 = vec4<f32>(0.0); var v1 = vec4<f32>(0.0); var v2 = vec4<f32>(0.0); var v3 = vec4<f32>(0.0);
@@ -141,7 +149,8 @@ try {
   for (var r = 0u; r < ${ITERS}u + (gid.x & 0u); r++) { ${body} }
   // every accumulator reaches memory, so no load is dead code
   dst[gid.x] = a + dot(v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7, vec4<f32>(1.0)) + textureLoad(tex, vec2<i32>(0, 0), 0).x * 0.0 + f32(src[0] & 0u) + f32(atomicLoad(&at[0]) & 0u)
-    + f32(textureLoad(texh, vec2<i32>(0, 0), 0).x & 0u) + srcv[0].x * 0.0 + f32(srch[0].x & 0u);
+    + f32(textureLoad(texh, vec2<i32>(0, 0), 0).x & 0u) + srcv[0].x * 0.0 + f32(srch[0].x & 0u)
+    + textureLoad(rtex, vec2<i32>(0, 0)).x * 0.0;
 }`;
     const pipeline = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module: device.createShaderModule({ label: name, code }), entryPoint: 'main' } });
     const run = async () => {
@@ -177,6 +186,7 @@ try {
   tex.destroy();
   wtex.destroy();
   texh.destroy();
+  rtex.destroy();
   srcv.destroy();
   srch.destroy();
   at.destroy();

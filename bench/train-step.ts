@@ -12,11 +12,13 @@
  *
  *   npx tsx bench/train-step.ts [--configs p:B:H:T,...] [--reps N] [--out FILE]
  *                               [--disable-robustness] [--budget-s S] [--warmup N]
- *                               [--max-total-s S] [--propagation fused|event|dense] [--merge]
+ *                               [--max-total-s S] [--propagation fused|event|dense] [--input-format bits|f32] [--merge]
  *
  * --merge: keep the results already in --out for configurations not measured by this run
  *   (e.g. a second run for configurations the first one skipped).
  * --propagation: bptt({ propagation }); omitted = the library default (recorded as such).
+ * --input-format (default bits, as the trainer binds bptt): the input spikes are uploaded as
+ *   bits (32 per u32 word) or as f32 values.
  * --warmup (default 2): untimed training steps before timing.
  * --budget-s (default 40): per configuration, the number of timed repetitions is
  *   lowered (never below min(2, --reps)) when reps × (one step + its split) would
@@ -34,6 +36,7 @@ import { dirname } from 'node:path';
 import { describeDevice, requestDevice, type WebspikeDevice } from '../src/gpu/device.js';
 import { createNetwork } from '../src/layers/network.js';
 import { bptt } from '../src/methods/bptt.js';
+import { packSpikeBits } from '../src/methods/method.js';
 import type { NetworkSpec } from '../src/model/network.js';
 import { lifParams } from '../src/neurons/lif.js';
 import { adamOptimizer, createOptimizer } from '../src/optim/optimizer.js';
@@ -46,7 +49,7 @@ const DEFAULT_CONFIGS: Config[] = [];
 for (const T of [25, 100]) for (const B of [32, 256]) for (const H of [128, 512]) for (const p of [0.02, 0.2]) DEFAULT_CONFIGS.push({ p, B, H, T });
 
 function parseArgs(argv: string[]) {
-  const out = { configs: DEFAULT_CONFIGS, reps: 5, out: 'bench/results/train-step.json', disableRobustness: false, budgetS: 40, warmup: 2, maxTotalS: 600, propagation: undefined as 'fused' | 'event' | 'dense' | undefined, merge: false };
+  const out = { configs: DEFAULT_CONFIGS, reps: 5, out: 'bench/results/train-step.json', disableRobustness: false, budgetS: 40, warmup: 2, maxTotalS: 600, propagation: undefined as 'fused' | 'event' | 'dense' | undefined, inputFormat: 'bits' as 'bits' | 'f32', merge: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -68,13 +71,17 @@ function parseArgs(argv: string[]) {
     else if (a === '--merge') out.merge = true;
     else if (a === '--warmup') out.warmup = Math.max(0, parseInt(value(), 10));
     else if (a === '--max-total-s') out.maxTotalS = Number(value());
-    else if (a === '--propagation') {
+    else if (a === '--input-format') {
+      const v = argv[++i];
+      if (v !== 'bits' && v !== 'f32') throw new Error(`--input-format must be bits or f32, got ${v}`);
+      out.inputFormat = v;
+    } else if (a === '--propagation') {
       const v = value();
       if (v !== 'fused' && v !== 'event' && v !== 'dense') throw new Error(`--propagation must be fused, event or dense, got ${v}`);
       out.propagation = v;
     }
     else if (a === '--help' || a === '-h') {
-      console.log('npx tsx bench/train-step.ts [--configs p:B:H:T,...] [--reps N] [--out FILE] [--disable-robustness] [--budget-s S] [--warmup N] [--max-total-s S] [--propagation fused|event|dense] [--merge]');
+      console.log('npx tsx bench/train-step.ts [--configs p:B:H:T,...] [--reps N] [--out FILE] [--disable-robustness] [--budget-s S] [--warmup N] [--max-total-s S] [--propagation fused|event|dense] [--input-format bits|f32] [--merge]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -101,7 +108,7 @@ async function timed(gpu: WebspikeDevice, record: (enc: GPUCommandEncoder) => vo
   return performance.now() - t0;
 }
 
-async function benchConfig(gpu: WebspikeDevice, c: Config, maxReps: number, budgetS: number, warmups: number, propagation?: 'fused' | 'event' | 'dense') {
+async function benchConfig(gpu: WebspikeDevice, c: Config, maxReps: number, budgetS: number, warmups: number, propagation: 'fused' | 'event' | 'dense' | undefined, inputFormat: 'bits' | 'f32') {
   const load_before = loadavg()[0];
   const { device } = gpu;
   const inputs = 784;
@@ -115,14 +122,15 @@ async function benchConfig(gpu: WebspikeDevice, c: Config, maxReps: number, budg
   };
   // Same initial scales as the PyTorch peer: W1 ~ N(0, (0.1/sqrt(p·784))²), W2 ~ N(0, (0.2/sqrt(H))²).
   const net = createNetwork(device, spec, { seed: 1, hiddenGain: 0.1 / Math.sqrt(c.p), readoutGain: 0.2 });
-  const run = bptt(propagation ? { propagation } : {}).bind(net, { batch: c.B, steps: c.T, observe: false });
+  const run = bptt(propagation ? { propagation } : {}).bind(net, { batch: c.B, steps: c.T, observe: false, inputFormat });
   const opt = createOptimizer(net, adamOptimizer({ lr: 1e-3 }));
   try {
     const r = rng(12345 + c.B * 7 + c.H * 13 + c.T * 17 + Math.round(c.p * 1000));
     const x = new Float32Array(c.T * c.B * inputs);
     for (let i = 0; i < x.length; i++) x[i] = r() < c.p ? 1 : 0;
     const labels = Uint32Array.from({ length: c.B }, () => Math.floor(r() * 10));
-    device.queue.writeBuffer(run.input, 0, x.buffer, x.byteOffset, x.byteLength);
+    if (inputFormat === 'bits') device.queue.writeBuffer(run.input, 0, packSpikeBits(x, inputs));
+    else device.queue.writeBuffer(run.input, 0, x.buffer, x.byteOffset, x.byteLength);
     device.queue.writeBuffer(run.labels, 0, labels);
     await device.queue.onSubmittedWorkDone();
 
@@ -208,6 +216,7 @@ async function main() {
     date: new Date().toISOString(),
     robustness: args.disableRobustness ? 'off' : 'on',
     propagation: args.propagation ?? 'library default',
+    input_format: args.inputFormat,
     git: gitInfo,
     reps_requested: args.reps,
     warmup_steps: args.warmup,
@@ -238,7 +247,7 @@ async function main() {
         }
       }
       try {
-        const res = await benchConfig(gpu, c, args.reps, args.budgetS, args.warmup, args.propagation);
+        const res = await benchConfig(gpu, c, args.reps, args.budgetS, args.warmup, args.propagation, args.inputFormat);
         results.push(res);
         lastMsPerUnit = res.train_ms_median / units(c);
         msPerUnit.set(c.p, lastMsPerUnit);

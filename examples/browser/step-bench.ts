@@ -48,14 +48,14 @@ export async function benchTrainSteps(gpu: WebspikeDevice, ds: ImageDataset, o: 
       neuron: lifParams({ dtMs: 1, tauSynMs: 5, tauMemMs: 10 }), surrogate: fastSigmoid({ slope: 10 }), readoutReduce: 'mean',
     }, { seed: o.seed ?? 1 });
     owned.push(net);
-    const run = bptt().bind(net, { batch: B, steps: o.steps, observe: false });
+    const run = bptt().bind(net, { batch: B, steps: o.steps, observe: false, inputFormat: 'bits' });
     owned.push(run);
     const opt = createOptimizer(net, adamOptimizer({ lr: 2e-3 }), { maxGradNorm: 5 });
     owned.push(opt);
     const sampleIndex = storageBuffer(device, 'bench/sample-index', B * 4);
     const pixels = uploadBuffer(device, 'bench/pixels', packBytes(ds.images));
     owned.push(sampleIndex, pixels);
-    const encode = bindEncoder(device, { kind: 'poisson', rate: o.rate }, { pixels, sampleIndex, spikes: run.input, steps: o.steps, batch: B, inputs, seed: o.seed ?? 1 });
+    const encode = bindEncoder(device, { kind: 'poisson', rate: o.rate }, { pixels, sampleIndex, spikes: run.input, bits: true, steps: o.steps, batch: B, inputs, seed: o.seed ?? 1 });
     owned.push(encode);
     const idx = new Uint32Array(B);
     const labels = new Uint32Array(B);
