@@ -12,7 +12,8 @@ export {
 export { createNetwork, type GpuNetwork, type GpuParam } from './layers/network.js';
 export { eventLifForward, SpikeCapacityError, type EventLifForwardOptions, type EventLifForwardResult } from './layers/event-lif-forward.js';
 export { eventPropGradients, eventPropEvaluate, type EventPropEvaluation, type EventPropGpuOptions, type EventPropGpuResult, type GpuReadoutMaxima, type FirstSpikeLossOptions } from './methods/eventprop-gpu.js';
-export type { GradientMethod, MethodRun, BatchShape, InputKind, StoredState, OnlineUpdates, InputWindows } from './methods/method.js';
+export type { GradientMethod, MethodRun, BatchShape, InputKind, InputFormat, StoredState, OnlineUpdates, InputWindows } from './methods/method.js';
+export { packSpikeBits, spikeBitWords } from './methods/method.js';
 export { bptt, resolvePropagation, type BpttOptions, type Propagation } from './methods/bptt.js';
 export { rtrl } from './methods/rtrl.js';
 export { eligibility, feedbackMatrices, LEARNING_SIGNALS, type EligibilityOptions, type EligibilityRun, type LearningSignal, type FeedbackMatrices } from './methods/eligibility.js';

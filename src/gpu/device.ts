@@ -197,9 +197,27 @@ export function deviceRuntime(device: GPUDevice): Runtime | undefined {
   return deviceRuntimes.get(device);
 }
 
+/** Logical CPU cores of this host as Node reported them at requestDevice() (Node 20 has no navigator). */
+let nodeCores: number | undefined;
+
+/**
+ * Logical CPU cores of the host (navigator.hardwareConcurrency in browsers, Deno and Node ≥ 21;
+ * os.availableParallelism() in Node, read at requestDevice()), or undefined when unknown. A
+ * software adapter runs workgroups on this many threads.
+ */
+export function hostCores(): number | undefined {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? nodeCores;
+  return Number.isInteger(n) && n! > 0 ? n : undefined;
+}
+
 /** Acquire an adapter and device. Call `destroy()` when done (Node keeps the process alive otherwise). */
 export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeDevice> {
   const runtime = detectRuntime();
+  if (runtime === 'node' && nodeCores === undefined) {
+    const nodeOs = 'node:os';
+    const os = (await import(/* @vite-ignore */ nodeOs)) as typeof import('node:os');
+    nodeCores = os.availableParallelism?.() ?? os.cpus().length;
+  }
   const log = opts.log ?? ((m: string) => console.error(m));
   let found: Found | null = runtime === 'node' ? await nodeAdapter(opts, log) : await navigatorAdapter(runtime, opts);
   const { adapter } = found;

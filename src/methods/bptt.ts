@@ -19,7 +19,9 @@
  * 'fused' propagation (feed-forward hidden layers; the default on software
  * adapters) records the same equations as fewer, time-fused dispatches whose cost
  * follows the number of spikes:
- *   forward:  input → row event lists (linear/row-lists);
+ *   forward:  input → row event lists (linear/row-lists from f32 values; from spike bits,
+ *             BatchShape.inputFormat 'bits', linear/mask-lists: 32 times less to read;
+ *             784-512-10, T = 100, B = 256, p = 0.02: 58–61 → 14–21 ms on SwiftShader);
  *             per layer W as texels (linear/weight-texels; Wᵀ, linear/transpose, where the
  *             texture does not fit) and one scan over all T steps that sums the
  *             weights of each row's active inputs and updates the LIF state in registers,
@@ -41,7 +43,7 @@ import { matmul } from '../../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
 import { colLists } from '../../kernels/linear/col-lists.js';
 import { eventForward } from '../../kernels/linear/event-forward.js';
-import { isSoftwareDevice } from '../gpu/device.js';
+import { hostCores, isSoftwareDevice } from '../gpu/device.js';
 import { eventWeightGrad } from '../../kernels/linear/event-weight-grad.js';
 import { eventWeightGradTiled } from '../../kernels/linear/event-weight-grad-tiled.js';
 import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
@@ -132,9 +134,8 @@ export interface BpttOptions {
   /**
    * 'fused' backward: the samples are split into this many chunks scanned in
    * parallel, each accumulating its own weight-gradient slice (zeroed, then summed
-   * afterwards). Default 16 from 64 samples on, ⌈B/8⌉ below: more chunks run more
-   * threads, but each costs a slice (SwiftShader, 784-128-10, T = 25, B = 32: 4 chunks
-   * 28 ms per step, 16 chunks 40 ms; 784-512-10, B = 64: 16 chunks 221 ms, 8 266 ms).
+   * afterwards): more chunks run more threads, but each costs a slice. Default
+   * `defaultSampleChunks` (on a software adapter enough for two workgroups per CPU core).
    */
   sampleChunks?: number;
   /**
@@ -185,6 +186,24 @@ export const SOFTWARE_ACTIVITY_THRESHOLD = 0.3;
 export const HARDWARE_ACTIVITY_THRESHOLD = 0;
 export function defaultActivityThreshold(device: GPUDevice): number {
   return isSoftwareDevice(device) === false ? HARDWARE_ACTIVITY_THRESHOLD : SOFTWARE_ACTIVITY_THRESHOLD;
+}
+
+/**
+ * Sample chunks of the fused backward scans for a batch of B and hidden layers of `sizes`
+ * (BpttOptions.sampleChunks). A software adapter runs the workgroups (chunks × ⌈N/512⌉ per
+ * layer) on one thread per CPU core: two per core keep the cores busy, and every further chunk
+ * only adds a weight-gradient slice to zero and sum. On SwiftShader with 2 cores, steps
+ * alternated in one process (bench/step-ab.ts, robustness off, medians of 9–11 per-step
+ * ratios): 784-512-10, T = 25, B = 64: 4 chunks 0.82× the time of 16 (8: 0.93×, 2: 1.04× the
+ * time of 4); T = 100, B = 256: 4 chunks 0.96× the time of 16 (2 and 3: 1.05–1.08× the time of 4);
+ * 784-128-10, T = 100, B = 256: 2–16 within 0.97–1.03×. Otherwise (a hardware GPU, whose
+ * thousands of threads want more, or an unknown core count) 16. Never more than ⌈B/8⌉.
+ */
+export function defaultSampleChunks(device: GPUDevice, B: number, sizes: readonly number[]): number {
+  const cores = isSoftwareDevice(device) === false ? undefined : hostCores();
+  const tiles = Math.max(1, ...sizes.map((n) => Math.ceil(n / 512)));
+  const wanted = cores ? Math.min(16, Math.ceil((2 * cores) / tiles)) : 16;
+  return Math.max(1, Math.min(B, wanted, Math.ceil(B / 8)));
 }
 
 /** What `options.propagation` selects on `device` (for `spec`: 'fused' needs feed-forward hidden layers). */
@@ -328,7 +347,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
 
   if (mode.forward === 'fused') {
     // ---- fused path: input row lists; per layer one forward and one backward scan
-    const chunks = Math.min(B, options.sampleChunks ?? (B >= 64 ? 16 : Math.ceil(B / 8)));
+    const chunks = Math.min(B, options.sampleChunks ?? defaultSampleChunks(device, B, spec.hidden.map((h) => h.size)));
     let inLists = buf('bptt/input/row-lists', rowListLength(rows, spec.inputs), true);
     // the data may hold values other than 0 and 1: both variants of the first layer's scans
     // are recorded and the flag of its row lists picks one on the GPU (hidden spikes are 0/1,

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect } from 'vitest';
 import { gpuTest, releaseSharedDevice, runStep } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
-import { bptt, resolvePropagation, type BpttOptions, type BpttRun } from '../../src/methods/bptt.js';
+import { bptt, defaultSampleChunks, resolvePropagation, type BpttOptions, type BpttRun } from '../../src/methods/bptt.js';
+import { availableParallelism } from 'node:os';
 import { rtrl } from '../../src/methods/rtrl.js';
 import { lifParams, type ResetMode } from '../../src/neurons/lif.js';
 import { SURROGATE_NAMES, surrogateByName } from '../../src/surrogates.js';
@@ -9,7 +10,7 @@ import type { NetworkSpec, ReadoutReduce } from '../../src/model/network.js';
 import { referenceForward, referenceBackward } from '../../src/reference/lif-network.js';
 import { randomNetwork, randomSpikes } from '../../src/reference/random.js';
 import { readF32 } from '../../src/gpu/buffers.js';
-import { isSoftwareDevice } from '../../src/gpu/device.js';
+import { hostCores, isSoftwareDevice } from '../../src/gpu/device.js';
 import { relativeError as relErr } from '../../src/compare/metrics.js';
 
 afterAll(releaseSharedDevice);
@@ -168,6 +169,19 @@ describe('propagation choice', () => {
     expect(resolvePropagation(device, { forward: 'event', weightGrad: 'dense' })).toEqual({ forward: 'event', weightGrad: 'dense' });
     expect(() => resolvePropagation(device, 'sparse' as never)).toThrow(/propagation/);
     expect(() => resolvePropagation(device, { forward: 'dense', weightGrad: 'x' } as never)).toThrow(/per phase/);
+  });
+});
+
+describe('default sample chunks of the fused backward', () => {
+  gpuTest('two workgroups per host core on a software adapter, at most 16 and ⌈B/8⌉', async ({ device }) => {
+    const cores = hostCores();
+    expect(cores).toBe(availableParallelism());
+    const want = (B: number, tiles: number) => Math.max(1, Math.min(B, 16, Math.ceil((2 * cores!) / tiles), Math.ceil(B / 8)));
+    expect(defaultSampleChunks(device, 256, [512])).toBe(want(256, 1));
+    expect(defaultSampleChunks(device, 256, [128, 1100])).toBe(want(256, 3));
+    expect(defaultSampleChunks(device, 64, [512])).toBe(want(64, 1));
+    expect(defaultSampleChunks(device, 5, [37])).toBe(1);
+    if (cores === 2) expect(defaultSampleChunks(device, 256, [512])).toBe(4);
   });
 });
 
