@@ -14,6 +14,11 @@
  * (so a skipped block of loads costs about what the loads do), and a loop runs its body
  * at least once, masked, before testing whether any lane continues (branchLoads,
  * loopOnceLoads). A skip pays only as fewer iterations of a loop that runs anyway.
+ * Other formats for the fused forward's weights (fetchHalf4, fetchBf16x4, loadVec8,
+ * loadHalfVec4, storageRead8; bench/results/access-costs-formats*.json): per 32 weights, without
+ * / with robustness checks, eight rgba32float fetches 137 / 283 ns; four rgba32uint fetches of
+ * 8 packed halves 168 / 267 (unpack2x16float is dear), of 8 bfloat16 (a shift or a mask per
+ * weight) 123 / 213; eight vec4 storage loads 158 / 230; read-only storage textures 219 / 348.
  *
  *   npx tsx bench/access-costs.ts [--reps N] [--patterns a,b,…] [--disable-robustness] [--out FILE]
  */
@@ -60,6 +65,10 @@ const patterns: Record<string, { body: string; what: string }> = {
   fetchHalf4: {
     body: [0, 1, 2, 3].map((j) => `{ let h = textureLoad(texh, vec2<i32>(i32((gid.x * 4u + ${j}u) & 255u), i32(r & 1023u)), 0); v${2 * j} += vec4<f32>(unpack2x16float(h.x), unpack2x16float(h.y)); v${2 * j + 1} += vec4<f32>(unpack2x16float(h.z), unpack2x16float(h.w)); }`).join(' '),
     what: '4 rgba32uint texture fetches of 8 halves each (32 floats, unpack2x16float) into 8 vec4 accumulators',
+  },
+  fetchBf16x4: {
+    body: [0, 1, 2, 3].map((j) => `{ let h = textureLoad(texh, vec2<i32>(i32((gid.x * 4u + ${j}u) & 255u), i32(r & 1023u)), 0); v${2 * j} += bitcast<vec4<f32>>(vec4<u32>(h.x << 16u, h.x & 0xffff0000u, h.y << 16u, h.y & 0xffff0000u)); v${2 * j + 1} += bitcast<vec4<f32>>(vec4<u32>(h.z << 16u, h.z & 0xffff0000u, h.w << 16u, h.w & 0xffff0000u)); }`).join(' '),
+    what: '4 rgba32uint texture fetches of 8 bfloat16 each (32 floats, a shift or a mask each) into 8 vec4 accumulators',
   },
   storageRead8: {
     body: acc8((j) => `textureLoad(rtex, vec2<i32>(i32((gid.x * 8u + ${j}u) & 255u), i32(r & 1023u)))`),
