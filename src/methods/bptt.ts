@@ -111,10 +111,11 @@ export interface BpttOptions {
    * Measured on SwiftShader (2 cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002*.json): 'fused'
-   * 1.80 s, 'event' 5.03 s (per-repetition ratio 2.8; an earlier run 1.44 / 4.56 s, 3.2); a per-kernel profile is in
-   * bench/results/speed-profile-t100*.json. Both are event-driven, so both slow
-   * down with the input rate (fused 8.0 s at p = 0.2 without robustness checks, in a
-   * slow phase of the machine: bench/results/speed-vs-pytorch-all-robustness-off.json).
+   * 1.51 s (1.61 s with spike bits as input), 'event' 4.88 s (3.06× the bits run per repetition;
+   * earlier runs 1.80 / 5.03 s and 1.44 / 4.56 s); a per-kernel
+   * profile is in bench/results/speed-profile-t100*.json. Both are event-driven, so both slow
+   * down with the input rate (fused 6.4 s at p = 0.2 without robustness checks:
+   * bench/results/speed-vs-pytorch-all-robustness-off.json).
    * On an H200 (bench/results/train-step-h200*.json) dense was
    * as fast or faster in every configuration: the event paths spend most of their
    * time compacting spike lists (784-512-10, T = 100, B = 256: dense 26 ms per

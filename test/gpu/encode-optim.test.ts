@@ -63,13 +63,15 @@ describe('encoders on the GPU equal their CPU definition', () => {
   }
 });
 
+/** the encoders (and settings) whose GPU outputs are compared with each other below */
+const SPIKE_ENCODERS: [string, EncoderSpec][] = [
+  ['poisson', poisson(0.4)],
+  ['latency linear', latency({ mode: 'linear', threshold: 0.1 })],
+  ['latency log', latency({ mode: 'log', threshold: 0.05, tau: 8 })],
+];
+
 describe('encoders writing spike bits equal their f32 spikes, packed', () => {
-  const encoders: [string, EncoderSpec][] = [
-    ['poisson', poisson(0.4)],
-    ['latency linear', latency({ mode: 'linear', threshold: 0.1 })],
-    ['latency log', latency({ mode: 'log', threshold: 0.05, tau: 8 })],
-  ];
-  for (const [name, spec] of encoders) {
+  for (const [name, spec] of SPIKE_ENCODERS) {
     gpuTest(name, async ({ device }) => {
       const inputs = 77; // three words, the last one partial
       const count = 7;
@@ -103,12 +105,7 @@ describe('encoders writing spike bits equal their f32 spikes, packed', () => {
 });
 
 describe('windowed encoding equals whole-sequence encoding', () => {
-  const encoders: [string, EncoderSpec][] = [
-    ['poisson', poisson(0.4)],
-    ['latency linear', latency({ mode: 'linear', threshold: 0.1 })],
-    ['latency log', latency({ mode: 'log', threshold: 0.05, tau: 8 })],
-  ];
-  for (const [name, spec] of encoders) {
+  for (const [name, spec] of SPIKE_ENCODERS) {
     gpuTest(name, async ({ device }) => {
       const inputs = 45;
       const count = 9;
