@@ -12,6 +12,8 @@
  * check `device.features` and fall back to portable WGSL on devices without it;
  * `subgroups: false` asks for a device without them).
  */
+import { throttleDawnPolling } from './polling.js';
+
 export type Runtime = 'node' | 'deno' | 'browser';
 
 export interface DeviceOptions {
@@ -31,6 +33,13 @@ export interface DeviceOptions {
    * kernel runs its portable variant.
    */
   subgroups?: boolean;
+  /**
+   * Node only, software adapters only: ms between dawn.node's polls of the device while a
+   * WebGPU promise is pending (default 1; false: dawn.node's own loop, which polls as fast as the
+   * event loop turns and keeps a CPU core busy that the software adapter's workers need; see
+   * src/gpu/polling.ts). Hardware adapters keep dawn.node's loop.
+   */
+  throttlePolling?: boolean | number;
 }
 
 export interface AdapterSummary {
@@ -240,6 +249,11 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
   });
   softwareDevices.set(device, summary.software);
   deviceRuntimes.set(device, runtime);
+  // dawn.node polls in a loop that takes a core from a software adapter's workers: throttle it
+  const throttle = opts.throttlePolling ?? true;
+  const unthrottle = runtime === 'node' && summary.software && throttle !== false
+    ? throttleDawnPolling(typeof throttle === 'number' ? throttle : 1)
+    : () => {};
   let destroyed = false;
   const lost = device.lost;
   void lost.then((info) => {
@@ -256,6 +270,7 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
       if (destroyed) return;
       destroyed = true;
       device.destroy();
+      unthrottle();
       found = null; // drop the Dawn instance so Node can exit
     },
   };
