@@ -111,10 +111,10 @@ export interface BpttOptions {
    * Measured on SwiftShader (2 cores, robustness on),
    * 784-512-10, T = 100, B = 256, p = 0.02, one step of each alternately in one
    * process (bench/step-ab.ts → bench/results/speed-step-ab-p002*.json): 'fused'
-   * 1.51 s (1.61 s with spike bits as input), 'event' 4.88 s (3.06× the bits run per repetition;
-   * earlier runs 1.80 / 5.03 s and 1.44 / 4.56 s); a per-kernel
+   * 0.87 s with spike bits as input (0.94 s from f32), 'event' 2.96 s (3.4× the bits run per
+   * repetition; earlier runs, before dawn.node's polling was throttled, 1.80 / 5.03 s and 1.44 / 4.56 s); a per-kernel
    * profile is in bench/results/speed-profile-t100*.json. Both are event-driven, so both slow
-   * down with the input rate (fused 6.4 s at p = 0.2 without robustness checks:
+   * down with the input rate (fused 5.0 s at p = 0.2 without robustness checks:
    * bench/results/speed-vs-pytorch-all-robustness-off.json).
    * On an H200 (bench/results/train-step-h200*.json) dense was
    * as fast or faster in every configuration: the event paths spend most of their
@@ -197,7 +197,10 @@ export function defaultActivityThreshold(device: GPUDevice): number {
  * alternated in one process (bench/step-ab.ts, robustness off, medians of 9–11 per-step
  * ratios): 784-512-10, T = 25, B = 64: 4 chunks 0.82× the time of 16 (8: 0.93×, 2: 1.04× the
  * time of 4); T = 100, B = 256: 4 chunks 0.96× the time of 16 (2 and 3: 1.05–1.08× the time of 4);
- * 784-128-10, T = 100, B = 256: 2–16 within 0.97–1.03×. Otherwise (a hardware GPU, whose
+ * 784-128-10, T = 100, B = 256: 2–16 within 0.97–1.03×. With dawn.node's polling throttled
+ * (src/gpu/polling.ts), which leaves both cores to the adapter: T = 25, B = 64: 16 chunks 1.17×
+ * and 8 1.05× the time of 4, 2 0.95×; T = 100, B = 256: 8 chunks 1.00× and 16 1.04× the time of 4
+ * (13 repetitions). Otherwise (a hardware GPU, whose
  * thousands of threads want more, or an unknown core count) 16. Never more than ⌈B/8⌉.
  */
 export function defaultSampleChunks(device: GPUDevice, B: number, sizes: readonly number[]): number {
