@@ -13,7 +13,8 @@
  * the global setImmediate hands dawn.node's callbacks (anonymous native functions taking no
  * arguments, which is what dawn.node passes) to a timer of `intervalMs` and every other callback
  * to the original setImmediate unchanged. A promise then resolves up to about `intervalMs`
- * later than it would have. Installs are counted; each returned function undoes one.
+ * later than it would have. Installs are counted (the first one's interval holds until the last
+ * is undone); each returned function undoes one.
  * requestDevice() installs it for a software adapter in Node (DeviceOptions.throttlePolling).
  */
 type Immediate = (callback: (...args: unknown[]) => void, ...args: unknown[]) => unknown;
