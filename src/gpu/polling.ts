@@ -5,9 +5,10 @@
  * from a callback that reschedules itself with the global `setImmediate` for as long as any such
  * promise is pending, so one CPU thread spins at full speed while the GPU works. On a software
  * adapter the GPU's work runs on the same CPU cores, and that thread takes a core's share from it
- * (SwiftShader, 2 cores, 784-512-10, T = 100, B = 256 training step: 650–720 ms with the loop
- * spinning, 340–450 ms with it waiting 1 ms between polls; the Node thread's CPU time per step
- * 420–600 ms against 0–30 ms).
+ * (SwiftShader, 2 cores, a 784-512-10, T = 100, B = 256, p = 0.02 training step: 650–720 ms with
+ * the loop spinning, 340–450 ms with it waiting 1 ms between polls; the Node thread's CPU time
+ * per step 420–600 ms against 0–30 ms; paired against plain PyTorch, bench/step-ab.ts, the
+ * ratio went from 0.89–0.92 to 1.09–1.38 without robustness checks).
  *
  * `throttleDawnPolling` makes that loop wait `intervalMs` between polls: while it is installed,
  * the global setImmediate hands dawn.node's callbacks (anonymous native functions taking no
