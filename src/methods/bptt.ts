@@ -57,8 +57,6 @@ import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused
 import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
 import { readoutFusedBackward, readoutGradSliceLayout } from '../../kernels/neurons/readout-fused-backward.js';
 
-/** Sample chunks of the readout's reverse scan when one thread carries all outputs (neurons/readout-fused-backward-quads). */
-const READOUT_QUAD_CHUNKS = 64;
 import { lifForward } from '../../kernels/neurons/lif-forward.js';
 import { lifBackward } from '../../kernels/neurons/lif-backward.js';
 import { lifRecurrentForward } from '../../kernels/neurons/lif-recurrent-step.js';
@@ -70,6 +68,9 @@ import type { NetworkSpec } from '../model/network.js';
 import type { Profiler } from '../gpu/profiler.js';
 import { checkBatchShape, spikeBitWords, type BatchShape, type GradientMethod, type InputFormat, type MethodRun, type StoredState } from './method.js';
 import { unpackBits } from '../../kernels/linear/unpack-bits.js';
+
+/** Sample chunks of the readout's reverse scan when one thread carries all outputs (neurons/readout-fused-backward-quads). */
+const READOUT_QUAD_CHUNKS = 64;
 
 
 function runAll(encoder: GPUCommandEncoder, label: string, list: ClearingDispatch[], profiler?: Profiler): void {
@@ -480,14 +481,13 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
           counts: buf(`bptt/${label}/${axis}-counts`, axis === 'rows' ? rows : cols),
           index: buf(`bptt/${label}/${axis}-index`, rows * cols),
         };
+        l[axis] = lst;
         if (axis === 'rows') {
           forward.push(compact(device, { spikes, rows, cols, lists: lst }));
-          l[axis] = lst;
         } else {
           // from the row lists (three passes over the events, not one over every entry); column
           // lists feed only event weight gradients: under 'adaptive' they are built only when event runs
           const c = colLists(device, { rowLists: listsOf(spikes, cols, label, 'rows'), rows, cols, lists: lst });
-          l[axis] = lst;
           forward.push(...(adaptive ? c.map((d) => selectorOf(spikes, cols, label).event(d)) : c));
         }
       }

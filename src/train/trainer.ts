@@ -256,8 +256,8 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   const profiler = options.onProfile && device.features.has('timestamp-query') ? createProfiler(device) : undefined;
   try {
     // the pixel encoders write binary spikes: as bits where the method reads them (32 inputs per word)
-    const inputFormat = method.inputFormats?.includes('bits') ? 'bits' : undefined;
-    run = method.bind(net, { batch: B, steps: config.steps, inputWindow, observe: false, ...(inputFormat && { inputFormat }) });
+    const inputFormat = method.inputFormats?.includes('bits') ? 'bits' : 'f32';
+    run = method.bind(net, { batch: B, steps: config.steps, inputWindow, observe: false, inputFormat });
     const lrOverride = resume ? options.resumeLearningRate : undefined;
     if (lrOverride !== undefined && !(lrOverride > 0 && Number.isFinite(lrOverride))) throw new RangeError(`learning rate must be a positive number, got ${lrOverride}`);
     const optSpec = { ...(resume?.optimizer?.spec ?? config.optimizer), ...(lrOverride !== undefined && { lr: lrOverride }) };
