@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { sourceAliases } from './scripts/source-aliases.js';
 
 export default defineConfig({
+  resolve: { alias: sourceAliases() },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,

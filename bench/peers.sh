@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Plain-PyTorch peer of bench/train-step.ts: the same workload on the CPU
-# (../shared/peers/plain_pytorch_lif.py), on the same configurations.
+# (bench/plain_pytorch_lif.py), on the same configurations.
 #
 #   bench/peers.sh [--configs p:B:H:T,...] [--reps N] [--threads N] [--out FILE]
 #
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PEER=../shared/peers/plain_pytorch_lif.py
+PEER=bench/plain_pytorch_lif.py
 PY=/usr/bin/python3
 OUT=bench/results/pytorch.json
 REPS=10
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-[ -f "$PEER" ] || { echo "peer script $PEER not found (expected next to the repository, in ../shared/peers)" >&2; exit 1; }
+[ -f "$PEER" ] || { echo "peer script $PEER not found" >&2; exit 1; }
 if ! "$PY" -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-openmp >/dev/null 2>&1; then
   echo "installing python3-torch libopenblas0-openmp (apt-get)…" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y python3-torch libopenblas0-openmp >&2
@@ -53,7 +53,7 @@ lines, out, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 results = [json.loads(l) for l in open(lines) if l.strip().startswith("{")]
 import torch
 doc = {
-    "peer": "plain-pytorch (../shared/peers/plain_pytorch_lif.py)",
+    "peer": "plain-pytorch (bench/plain_pytorch_lif.py)",
     "torch": torch.__version__,
     "threads": results[0]["threads"] if results else None,
     "blas": "libopenblas0-openmp",

@@ -13,7 +13,7 @@
  * (the others bind as a trainer does, observe: false), and 'bits' to bind with inputFormat 'bits'
  * and upload the spikes packed, as the trainer's encoders write them; e.g. 'fused:f16', 'fused:chunks=4'. Reports the
  * bytes each choice stores for its backward pass (MethodRun.stored()).
- * The choice 'pytorch' runs the plain PyTorch peer (../shared/peers/plain_pytorch_lif.py,
+ * The choice 'pytorch' runs the plain PyTorch baseline (bench/plain_pytorch_lif.py,
  * Debian's python3-torch + OpenBLAS, 2 threads) on the same configuration in its turn:
  * one process per repetition, its median of 3 steps after 2 warm-up steps; so the
  * ratios compare webspike and PyTorch under the same machine load. With it, each
@@ -92,7 +92,7 @@ async function measure([p, B, H, T]: number[]) {
   const withPeer = choices.includes('pytorch');
   let peerInfo: Record<string, unknown> | undefined;
   const peer = () => {
-    const line = execFileSync('/usr/bin/python3', ['../shared/peers/plain_pytorch_lif.py', '--configs', `${p}:${B}:${H}`, '--steps', String(T), '--reps', '3', '--threads', '2'], { encoding: 'utf8' })
+    const line = execFileSync('/usr/bin/python3', ['bench/plain_pytorch_lif.py', '--configs', `${p}:${B}:${H}`, '--steps', String(T), '--reps', '3', '--threads', '2'], { encoding: 'utf8' })
       .trim().split('\n').pop()!;
     const r = JSON.parse(line) as { train_ms_median: number; torch: string; threads: number };
     peerInfo = { torch: r.torch, threads: r.threads };

@@ -1,5 +1,5 @@
 /**
- * Training-step benchmark: the W1 workload of /work/shared/peers/plain_pytorch_lif.py on webspike.
+ * Training-step benchmark: the workload of bench/plain_pytorch_lif.py on webspike.
  *
  *   784 Poisson inputs (rate p per step) → H LIF → 10 leaky readout, CE on max over time,
  *   surrogate BPTT (fast sigmoid, slope 10; reset by subtraction, reset detached), Adam lr 1e-3.

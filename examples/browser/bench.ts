@@ -1,5 +1,5 @@
 /** Benchmark page: exposes `window.webspikeBench` for bench/browser-vs-node.ts (headless Chrome). */
-import { describeDevice, requestDevice, type DatasetSplits, type WebspikeDevice } from '../../src/index.js';
+import { describeDevice, requestDevice, type DatasetSplits, type WebspikeDevice } from 'webspike';
 import { loadBundledDigits } from './data.js';
 import { benchTrainSteps, type StepBenchOptions, type StepBenchResult } from './step-bench.js';
 

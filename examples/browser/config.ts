@@ -5,7 +5,7 @@
 import {
   DEFAULT_TRAIN_CONFIG, LEARNING_SIGNALS, METHOD_NAMES, SURROGATE_NAMES, adamOptimizer, bptt, encoderByName, methodByName, sgdOptimizer,
   type GradientMethod, type TrainConfig,
-} from '../../src/index.js';
+} from 'webspike';
 
 export interface MethodChoice {
   id: string;

@@ -4,7 +4,7 @@
  * at a URL (a folder holding the four MNIST-style files, raw or .gz). Every file
  * goes through the library's IDX validation, so errors name the file and the cause.
  */
-import { DataSourceError, IdxFormatError, datasetFromIdx, parseIdx, readBytes, subset, takeFirst, type DatasetSplits, type IdxArray, type ImageDataset } from '../../src/index.js';
+import { DataSourceError, IdxFormatError, datasetFromIdx, parseIdx, readBytes, subset, takeFirst, type DatasetSplits, type IdxArray, type ImageDataset } from 'webspike';
 
 export type IdxRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
 

@@ -8,9 +8,8 @@
  */
 import {
   describeDevice, epochSeed, parseCheckpoint, requestDevice, serializeCheckpoint, train,
-  type Checkpoint, type DatasetSplits, type EpochMetrics, type NetworkWeights, type Progress, type TrainConfig, type WebspikeDevice,
-} from '../../src/index.js';
-import { specFromConfig } from '../../src/train/trainer.js';
+  specFromConfig, type Checkpoint, type DatasetSplits, type EpochMetrics, type NetworkWeights, type Progress, type TrainConfig, type WebspikeDevice,
+} from 'webspike';
 import { barList, lineChart, type Series } from './charts.js';
 import { SURROGATES, configFromForm, formatBytes, largestBatch, methodChoices, type FormValues } from './config.js';
 import { limitSplits, loadBundledDigits, loadIdxUrl, parseIdxFiles, splitsFromIdx } from './data.js';

@@ -4,7 +4,7 @@
  * the readout voltages, read from the gradient method's observables. Drawn as a
  * spike raster (canvas) and readout traces (SVG).
  */
-import { createNetwork, encodeCpu, readF32, type EncoderSpec, type GradientMethod, type ImageDataset, type NetworkSpec, type NetworkWeights } from '../../src/index.js';
+import { createNetwork, encodeCpu, readF32, type EncoderSpec, type GradientMethod, type ImageDataset, type NetworkSpec, type NetworkWeights } from 'webspike';
 import { lineChart } from './charts.js';
 
 export interface SampleActivity {

@@ -8,7 +8,7 @@
  * (validation, out of memory, internal) are captured in error scopes and make the
  * run fail, as does a non-finite loss or gradient.
  */
-import { adamOptimizer, bptt, createNetwork, createOptimizer, fastSigmoid, lifParams, readF32, type ImageDataset, type WebspikeDevice } from '../../src/index.js';
+import { adamOptimizer, bptt, createNetwork, createOptimizer, fastSigmoid, lifParams, readF32, type ImageDataset, type WebspikeDevice } from 'webspike';
 import { bindEncoder } from '../../src/encode/encoders.js';
 import { packBytes, storageBuffer, uploadBuffer } from '../../src/gpu/buffers.js';
 

@@ -10,6 +10,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { sourceAliases } from '../../scripts/source-aliases.js';
 import { loadMnistDigits } from '../../src/data/node.js';
 import { encodeIdx, gzipBytes } from '../../src/data/idx.js';
 
@@ -58,5 +59,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
     rollupOptions: { input: { main: `${root}index.html`, bench: `${root}bench.html` } },
   },
+  resolve: { alias: sourceAliases() },
   server: { host: '127.0.0.1' },
 });

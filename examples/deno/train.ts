@@ -1,15 +1,14 @@
 /**
- * Train a small spiking network on MNIST digits under Deno, with the library's
- * TypeScript sources imported unchanged.
+ * Train a small spiking network on MNIST digits under Deno, through the package's public
+ * entries ('webspike', 'webspike/node': the built JavaScript in dist/, made by `npm ci` or
+ * `npm run build`).
  *
- *   deno run -A --sloppy-imports examples/deno/train.ts [options]
+ *   deno run -A examples/deno/train.ts [options]
  *
- * `--sloppy-imports` lets Deno resolve the library's NodeNext-style imports
- * (`./device.js` for `device.ts`); bare imports (`webgpu-utils`) and the
- * `mnist` digits come from the project's node_modules (run `npm ci` first).
- * WebGPU is Deno's built-in `navigator.gpu` (wgpu). Without a GPU, on Linux,
- * requestDevice() offers SwiftShader's Vulkan ICD (Debian's `chromium` ships it)
- * to wgpu by itself and says so; Mesa's lavapipe (`mesa-vulkan-drivers`) works too.
+ * Bare imports (`webspike`, `webgpu-utils`, the `mnist` digits) resolve through the project's
+ * package.json and node_modules. WebGPU is Deno's built-in `navigator.gpu` (wgpu). Without a GPU,
+ * on Linux, requestDevice() offers wgpu SwiftShader's Vulkan driver (Debian's `chromium` ships
+ * it) and says so; `requestDevice({ softwareDriver: 'lavapipe' })` offers Mesa's lavapipe instead.
  *
  * Options (defaults in brackets): --hidden 128 --steps 25 --batch 64 --epochs 1
  * --lr 2e-3 --train-limit 2000 --test-limit 500 --seed 1 --encoder poisson
@@ -24,8 +23,8 @@ import {
   takeFirst,
   train,
   type TrainConfig,
-} from '../../src/index.ts';
-import { loadMnistDigits } from '../../src/data/node.ts';
+} from 'webspike';
+import { loadMnistDigits } from 'webspike/node';
 
 declare const Deno: { args: string[]; exit(code: number): never };
 

@@ -33,11 +33,9 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  adamOptimizer, bptt, describeDevice, eligibility, lifParams, requestDevice, surrogateByName,
+  adamOptimizer, bptt, delayedCue, describeDevice, eligibility, lifParams, requestDevice, surrogateByName, trainSequences,
   type GradientMethod, type NetworkSpec,
-} from '../../src/index.js';
-import { delayedCue } from '../../src/data/delayed-cue.js';
-import { trainSequences } from '../../src/train/sequences.js';
+} from 'webspike';
 
 const { values: v } = parseArgs({
   options: {

@@ -86,7 +86,7 @@ import { parseArgs } from 'node:util';
 import {
   createRng, describeDevice, eventPropGradients, requestDevice, shuffledOrder, yinYang, yinYangSpikes,
   type EventLifSpec, type EventPropGpuResult, type InputSpike, type YinYangDataset,
-} from '../../src/index.js';
+} from 'webspike';
 
 const { values: v } = parseArgs({
   options: {

@@ -3,7 +3,7 @@
  *   webspike train [options]        train a spiking network (default: MNIST digits)
  *   webspike grad --model C --batch F [--out G]   loss and gradients for one batch
  *   webspike compare [options]      train with several gradient methods, write a report
- *   webspike info                   the WebGPU adapter in use
+ *   webspike info [--json]          the WebGPU adapter, driver and limits in use
  */
 import { parseArgs } from 'node:util';
 import { requestDevice, describeDevice, type WebspikeDevice } from '../gpu/device.js';
@@ -17,6 +17,7 @@ import { checkBatchAgainstModel, computeGradients, parseBatch } from './grad.js'
 import { cmdCompare, COMPARE_HELP } from './compare.js';
 import { cmdGradEvent, cmdTrainEvent, EVENT_HELP, isEventCheckpoint, peekOption } from './train-event.js';
 import { hiddenSizes, num } from './args.js';
+import { cmdInfo } from './info.js';
 
 const HELP = `webspike — spiking neural networks on WebGPU
 
@@ -24,7 +25,7 @@ Usage:
   webspike train [options]     train (defaults: MNIST digits, 784-512-10 LIF, 25 steps, Poisson)
   webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility|eventprop] [--signal s] [--update-every k]
   webspike compare [options]   train with several gradient methods under matched settings; report.json + report.html
-  webspike info                show the WebGPU adapter
+  webspike info [--json]       the runtime, adapter, driver, Vulkan loader, features and limits
   webspike help
 
 train options (default in brackets):
@@ -223,16 +224,6 @@ async function cmdGrad(argv: string[]): Promise<void> {
   }
 }
 
-async function cmdInfo(): Promise<void> {
-  await withDevice(false, async (gpu) => {
-    const l = gpu.limits;
-    console.log(JSON.stringify({
-      adapter: gpu.adapter, runtime: gpu.runtime, description: describeDevice(gpu), features: gpu.features,
-      limits: { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension, maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup },
-    }, null, 2));
-  });
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [cmd = 'train', ...rest] = argv;
   try {
@@ -243,7 +234,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'train') await cmdTrain(rest);
     else if (cmd === 'grad') await cmdGrad(rest);
     else if (cmd === 'compare') await cmdCompare(rest);
-    else if (cmd === 'info') await cmdInfo();
+    else if (cmd === 'info') await cmdInfo(rest);
     else if (cmd === 'help' || cmd === '--help' || cmd === '-h') process.stdout.write(HELP);
     else if (cmd.startsWith('--')) await cmdTrain(argv);
     else throw new Error(`unknown command '${cmd}' (train, grad, compare, info, help)`);
@@ -254,5 +245,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isMain = typeof process !== 'undefined' && process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1]);
+const isMain = typeof process !== 'undefined' && process.argv[1] && /cli[\\/]main\.[jt]s$/.test(process.argv[1]);
 if (isMain) main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -314,7 +314,7 @@ export type ByteSource = string | URL | Blob | ArrayBuffer | Uint8Array;
 type FsPromises = typeof import('node:fs/promises');
 
 /** `node:fs/promises` in Node and Deno, undefined in browsers. */
-export async function tryImportFs(): Promise<FsPromises | undefined> {
+async function tryImportFs(): Promise<FsPromises | undefined> {
   const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
   if (!g.process?.versions?.node && g.Deno === undefined) return undefined;
   const spec = 'node:fs/promises';

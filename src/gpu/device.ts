@@ -13,6 +13,10 @@
  * `subgroups: false` asks for a device without them).
  */
 import { throttleDawnPolling } from './polling.js';
+import { currentHost, mappedLibraries, type Host } from './host-files.js';
+import { attemptEnv, noAdapterMessage, planDrivers, userDriverChoice, type SoftwareChoice, type SoftwareDriver } from './vulkan-drivers.js';
+
+export { SWIFTSHADER_ICD_PATHS } from './vulkan-drivers.js';
 
 export type Runtime = 'node' | 'deno' | 'browser';
 
@@ -24,7 +28,13 @@ export interface DeviceOptions {
    */
   disableRobustness?: boolean;
   /** 'auto' (default): software adapter only when no hardware one exists; 'force': software only; 'never' */
-  software?: 'auto' | 'force' | 'never';
+  software?: SoftwareChoice;
+  /**
+   * Linux, Node and Deno: the software Vulkan driver to offer (default 'swiftshader', from Debian's
+   * `chromium`). 'lavapipe' (Mesa, `mesa-vulkan-drivers`) runs under Deno's wgpu; Dawn rejects
+   * the version Debian 12 ships. Ignored where VK_ICD_FILENAMES or VK_DRIVER_FILES is set.
+   */
+  softwareDriver?: SoftwareDriver;
   /** where notices go (default: console.error) */
   log?: (message: string) => void;
   /**
@@ -50,10 +60,25 @@ export interface AdapterSummary {
   software: boolean;
 }
 
+/** The driver behind the adapter, for `webspike info` and bug reports. */
+export interface DriverSummary {
+  /** 'SwiftShader', 'lavapipe (Mesa)', or the adapter's description for a GPU */
+  name: string;
+  /** 'webspike': the Vulkan ICDs below were offered by webspike; 'environment': VK_ICD_FILENAMES or VK_DRIVER_FILES; 'runtime': the browser's or wgpu's own choice */
+  chosenBy: 'webspike' | 'environment' | 'runtime';
+  /** the Vulkan ICD manifests offered (empty unless chosenBy is 'webspike') */
+  manifests: string[];
+  /** the Vulkan loader this process loaded (Linux) */
+  loader?: string;
+  /** the driver libraries this process loaded (Linux) */
+  libraries?: string[];
+}
+
 export interface WebspikeDevice {
   readonly device: GPUDevice;
   readonly runtime: Runtime;
   readonly adapter: AdapterSummary;
+  readonly driver: DriverSummary;
   readonly limits: GPUSupportedLimits;
   /** features the device got (subgroups: false where the adapter lacks it or `subgroups: false` was asked) */
   readonly features: { timestampQuery: boolean; subgroups: boolean };
@@ -61,14 +86,6 @@ export interface WebspikeDevice {
   readonly lost: Promise<GPUDeviceLostInfo>;
   destroy(): void;
 }
-
-/** Paths where a SwiftShader Vulkan ICD is commonly installed. */
-export const SWIFTSHADER_ICD_PATHS = [
-  '/usr/lib/chromium/vk_swiftshader_icd.json',
-  '/usr/lib/chromium-browser/vk_swiftshader_icd.json',
-  '/opt/google/chrome/vk_swiftshader_icd.json',
-  '/usr/share/vulkan/icd.d/vk_swiftshader_icd.json',
-];
 
 export function detectRuntime(): Runtime {
   const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } }; window?: unknown };
@@ -90,97 +107,134 @@ function summarize(adapter: GPUAdapter): AdapterSummary {
   };
 }
 
-interface Found { gpu: GPU; adapter: GPUAdapter; tried: string[] }
+interface Found { gpu: GPU; adapter: GPUAdapter; driver: DriverChoice }
 
-async function nodeAdapter(opts: DeviceOptions, log: (m: string) => void): Promise<Found> {
+/** Which Vulkan drivers the adapter came from, and who chose them. */
+interface DriverChoice {
+  chosenBy: DriverSummary['chosenBy'];
+  manifests: string[];
+  host?: Host;
+}
+
+/** Sets environment variables for the duration of fn, then restores them. */
+async function withEnv<T>(host: Host, vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.keys(vars).map((k) => [k, host.env(k)] as const);
+  for (const [k, v] of Object.entries(vars)) host.setEnv(k, v);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) host.unsetEnv(k);
+      else host.setEnv(k, v);
+    }
+  }
+}
+
+async function loadDawn(): Promise<{ create: (flags: string[]) => GPU; globals: Record<string, unknown> }> {
   let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
   try {
     // the specifier is a variable so that browser bundlers (Vite) leave the native binding out
     const dawn = 'webgpu';
     mod = (await import(/* @vite-ignore */ dawn)) as unknown as typeof mod;
   } catch (err) {
-    throw new Error(`webspike: cannot load Dawn's Node binding (the 'webgpu' package): ${(err as Error).message}`);
+    throw new Error(`cannot load Dawn's Node binding (the 'webgpu' package): ${(err as Error).message}`);
   }
   // GPUBufferUsage, GPUShaderStage, … as globals, as in a browser.
   for (const [k, v] of Object.entries(mod.globals)) {
     if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   }
+  return mod;
+}
+
+async function nodeAdapter(opts: DeviceOptions, log: (m: string) => void): Promise<Found> {
+  const mod = await loadDawn();
   // timestamp queries at full precision: Dawn rounds them (to 2^16 ns on some drivers) to keep
   // web pages from timing the machine, which a Node process has no need for
   const flags = ['disable-dawn-features=timestamp_quantization', ...(opts.disableRobustness ? ['enable-dawn-features=disable_robustness'] : [])];
-  const tried: string[] = [];
-  const nodeFs = 'node:fs';
-  const fs = (await import(/* @vite-ignore */ nodeFs)) as typeof import('node:fs');
-  const env = process.env;
-  const attempt = async (what: string): Promise<Found | null> => {
+  const request = async (): Promise<{ gpu: GPU; adapter: GPUAdapter | null }> => {
     const gpu = mod.create(flags);
-    const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference });
-    tried.push(`${what}: ${adapter ? 'adapter found' : 'no adapter'}`);
-    return adapter ? { gpu, adapter, tried } : null;
+    return { gpu, adapter: await gpu.requestAdapter({ powerPreference: opts.powerPreference }) };
   };
-  const software = opts.software ?? 'auto';
-  if (software !== 'force' || env.VK_ICD_FILENAMES) {
-    const found = await attempt(`Dawn default adapters${env.VK_ICD_FILENAMES ? ` (VK_ICD_FILENAMES=${env.VK_ICD_FILENAMES})` : ''}`);
-    if (found) return found;
+  const host = process.platform === 'linux' ? await currentHost() : undefined;
+  const chosen = host && userDriverChoice(host);
+  if (!host || chosen) {
+    // Dawn's own choice (macOS, Windows), or the drivers the user named
+    const { gpu, adapter } = await request();
+    if (!adapter) throw new Error(chosen ? `no WebGPU adapter from the Vulkan drivers chosen by ${chosen}` : 'no WebGPU adapter (Dawn found none on this machine)');
+    return { gpu, adapter, driver: { chosenBy: chosen ? 'environment' : 'runtime', manifests: [], host } };
   }
-  if (software !== 'never' && process.platform === 'linux' && !env.VK_ICD_FILENAMES) {
-    const icd = SWIFTSHADER_ICD_PATHS.find((p) => fs.existsSync(p));
-    if (icd) {
-      env.VK_ICD_FILENAMES = icd;
-      const found = await attempt(`SwiftShader Vulkan ICD ${icd}`);
-      if (found) {
-        log(`webspike: no hardware GPU adapter found; using the software adapter SwiftShader (Vulkan ICD ${icd}). Expect it to be tens of times slower than a GPU.`);
-        return found;
-      }
-    } else {
-      tried.push(`SwiftShader Vulkan ICD: none of ${SWIFTSHADER_ICD_PATHS.join(', ')} exists (apt-get install chromium provides one)`);
+  const plan = planDrivers(host, opts.software, opts.softwareDriver);
+  // without the loader Dawn only prints a warning and finds nothing: say what to install instead
+  if (!plan.loader) throw new Error(noAdapterMessage(plan, []));
+  const tried: string[] = [];
+  for (const attempt of plan.attempts) {
+    const { gpu, adapter } = await withEnv(host, attemptEnv(attempt), request);
+    if (adapter) {
+      if (attempt.software) log(`webspike: no GPU found; using the software adapter ${attempt.drivers[0].name} (Vulkan ICD ${attempt.drivers[0].manifest}), tens of times slower than a GPU.`);
+      return { gpu, adapter, driver: { chosenBy: 'webspike', manifests: attempt.drivers.map((d) => d.manifest), host } };
     }
+    tried.push(`${attempt.label}: Dawn found no adapter`);
   }
-  throw new Error(`webspike: no WebGPU adapter. Tried: ${tried.join('; ')}.`);
+  throw new Error(noAdapterMessage(plan, tried));
 }
 
 /**
- * Deno's WebGPU (wgpu) reads the Vulkan loader's environment when its instance is
- * created on the first requestAdapter. On Linux, when the user has not chosen
- * drivers, offer SwiftShader's ICD in addition to the system's (VK_ADD_DRIVER_FILES),
- * so a machine without a GPU still gets an adapter. Returns the ICD added, if any.
+ * Deno's WebGPU (wgpu) creates its Vulkan instance once, at the first requestAdapter, from the
+ * loader's environment. On Linux, when the user has not chosen drivers, webspike offers the same
+ * drivers as in Node: the GPU's, where a device exists, and SwiftShader (wgpu prefers a GPU to a
+ * CPU adapter). Without read and env permissions the choice is left to wgpu.
  */
-function denoAddSwiftShader(): string | undefined {
-  const D = (globalThis as { Deno?: { build?: { os?: string }; env: { get(k: string): string | undefined; set(k: string, v: string): void }; statSync(p: string): unknown } }).Deno;
-  try {
-    if (!D || D.build?.os !== 'linux') return undefined;
-    if (D.env.get('VK_ICD_FILENAMES') || D.env.get('VK_DRIVER_FILES') || D.env.get('VK_ADD_DRIVER_FILES')) return undefined;
-    for (const p of SWIFTSHADER_ICD_PATHS) {
-      try {
-        D.statSync(p);
-      } catch {
-        continue;
-      }
-      D.env.set('VK_ADD_DRIVER_FILES', p);
-      return p;
-    }
-  } catch {
-    // no --allow-env / --allow-read: leave the driver search to the system
-  }
-  return undefined;
+async function denoDriverChoice(opts: DeviceOptions): Promise<DriverChoice> {
+  const D = (globalThis as { Deno?: { build?: { os?: string } } }).Deno;
+  const host = D?.build?.os === 'linux' ? await currentHost() : undefined;
+  if (!host) return { chosenBy: 'runtime', manifests: [] };
+  if (userDriverChoice(host)) return { chosenBy: 'environment', manifests: [], host };
+  const plan = planDrivers(host, opts.software, opts.softwareDriver);
+  if (!plan.loader || !plan.attempts.length) throw new Error(noAdapterMessage(plan, []));
+  const manifests = plan.attempts.flatMap((a) => a.drivers.map((d) => d.manifest));
+  for (const [k, v] of Object.entries(attemptEnv({ label: '', software: false, drivers: plan.attempts.flatMap((a) => a.drivers) }))) host.setEnv(k, v);
+  return { chosenBy: 'webspike', manifests, host };
 }
 
-async function navigatorAdapter(runtime: Runtime, opts: DeviceOptions): Promise<Found> {
+async function navigatorAdapter(runtime: Runtime, opts: DeviceOptions, log: (m: string) => void): Promise<Found> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (!nav?.gpu) {
     throw new Error(
       runtime === 'deno'
-        ? 'webspike: navigator.gpu is missing in Deno (needs Deno ≥ 1.39 with WebGPU; run with --unstable-webgpu on older versions).'
-        : 'webspike: this browser has no WebGPU (navigator.gpu is undefined). Use Chrome/Edge ≥ 113, or enable chrome://flags/#enable-unsafe-webgpu, and serve the page over https or localhost.',
+        ? 'navigator.gpu is missing in Deno (needs Deno ≥ 1.39 with WebGPU; run with --unstable-webgpu on older versions).'
+        : 'this browser has no WebGPU (navigator.gpu is undefined). Use Chrome/Edge ≥ 113, or enable chrome://flags/#enable-unsafe-webgpu, and serve the page over https or localhost.',
     );
   }
-  const added = runtime === 'deno' ? denoAddSwiftShader() : undefined;
+  const driver = runtime === 'deno' ? await denoDriverChoice(opts) : { chosenBy: 'runtime' as const, manifests: [] };
   const adapter = await nav.gpu.requestAdapter({ powerPreference: opts.powerPreference });
-  if (adapter && added && summarize(adapter).software) {
-    (opts.log ?? ((m: string) => console.error(m)))(`webspike: using a software adapter (${adapter.info.description || adapter.info.device}); SwiftShader's Vulkan ICD ${added} was offered to wgpu beside any hardware driver.`);
+  if (!adapter) {
+    throw new Error(runtime === 'deno'
+      ? `no WebGPU adapter: wgpu found none${driver.manifests.length ? ` among the Vulkan drivers ${driver.manifests.join(', ')}` : ''}`
+      : 'navigator.gpu.requestAdapter() returned no adapter (WebGPU is disabled or the GPU is blocklisted; in Chrome check chrome://gpu).');
   }
-  if (!adapter) throw new Error('webspike: navigator.gpu.requestAdapter() returned no adapter (WebGPU is disabled or the GPU is blocklisted; in Chrome check chrome://gpu).');
-  return { gpu: nav.gpu, adapter, tried: ['navigator.gpu'] };
+  if (runtime === 'deno' && summarize(adapter).software) log(`webspike: using the software adapter ${adapter.info.description || adapter.info.device}${driver.manifests.length ? ` (Vulkan ICDs offered: ${driver.manifests.join(', ')})` : ''}.`);
+  return { gpu: nav.gpu, adapter, driver };
+}
+
+/** The Vulkan loader and driver library this process has loaded (Linux), for `webspike info` and bug reports. */
+function describeDriver(adapter: AdapterSummary, choice: DriverChoice): DriverSummary {
+  const host = choice.host;
+  const loader = host ? mappedLibraries(host, /\/libvulkan\.so/)[0] : undefined;
+  const icds = host ? mappedLibraries(host, /vk_swiftshader|vulkan_lvp|vulkan_intel|vulkan_radeon|nvidia.*(vk|glcore)|libGLX_nvidia|amdvlk/i) : [];
+  return {
+    name: driverName(adapter),
+    chosenBy: choice.chosenBy,
+    manifests: choice.manifests,
+    ...(loader && { loader }),
+    ...(icds.length && { libraries: icds }),
+  };
+}
+
+function driverName(a: AdapterSummary): string {
+  const text = `${a.vendor} ${a.architecture} ${a.device} ${a.description}`;
+  if (/swiftshader/i.test(text)) return 'SwiftShader';
+  if (/llvmpipe|lavapipe/i.test(text)) return 'lavapipe (Mesa)';
+  return a.description || [a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || 'unknown';
 }
 
 /** Whether each device from requestDevice() runs on a software adapter (read by kernels that pick a path per adapter). */
@@ -228,7 +282,7 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
     nodeCores = os.availableParallelism?.() ?? os.cpus().length;
   }
   const log = opts.log ?? ((m: string) => console.error(m));
-  let found: Found | null = runtime === 'node' ? await nodeAdapter(opts, log) : await navigatorAdapter(runtime, opts);
+  let found: Found | null = runtime === 'node' ? await nodeAdapter(opts, log) : await navigatorAdapter(runtime, opts, log);
   const { adapter } = found;
   const summary = summarize(adapter);
   const wanted: GPUFeatureName[] = [];
@@ -263,6 +317,7 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
     device,
     runtime,
     adapter: summary,
+    driver: describeDriver(summary, found.driver),
     limits: device.limits,
     features: { timestampQuery: device.features.has('timestamp-query'), subgroups: device.features.has('subgroups') },
     lost,

@@ -20,10 +20,10 @@ import { eventPropEvaluate, eventPropGradients } from '../../src/methods/eventpr
 import { eventProp } from '../../src/reference/eventprop.js';
 import { computeEventGradients, parseEventBatch } from '../../src/cli/train-event.js';
 import { sgdOptimizer } from '../../src/optim/optimizer.js';
+import { CLI_ARGS } from '../helpers/cli.js';
 
 afterAll(releaseSharedDevice);
 const run = promisify(execFile);
-const bin = new URL('../../bin/webspike.js', import.meta.url).pathname;
 
 async function digits(train: number, test: number): Promise<{ train: EventDataset; test: EventDataset }> {
   const d = await loadMnistDigits();
@@ -115,7 +115,7 @@ describe('webspike train/grad --method eventprop', () => {
     const dir = mkdtempSync(join(tmpdir(), 'webspike-event-cli-'));
     const ck = join(dir, 'ck.json');
     const metrics = join(dir, 'm.jsonl');
-    await run(process.execPath, [bin, 'train', '--method', 'eventprop', '--train-limit', '64', '--test-limit', '32', '--hidden', '24', '--epochs', '1', '--batch', '32', '--quiet', '--checkpoint', ck, '--metrics', metrics]);
+    await run(process.execPath, [...CLI_ARGS, 'train', '--method', 'eventprop', '--train-limit', '64', '--test-limit', '32', '--hidden', '24', '--epochs', '1', '--batch', '32', '--quiet', '--checkpoint', ck, '--metrics', metrics]);
     const m = JSON.parse(readFileSync(metrics, 'utf8').trim());
     expect(m.epoch).toBe(1);
     const model = await loadCheckpoint(ck);
@@ -125,7 +125,7 @@ describe('webspike train/grad --method eventprop', () => {
     const batchFile = join(dir, 'batch.json');
     writeFileSync(batchFile, JSON.stringify(doc));
     const out = join(dir, 'g.json');
-    await run(process.execPath, [bin, 'grad', '--method', 'eventprop', '--model', ck, '--batch', batchFile, '--out', out]);
+    await run(process.execPath, [...CLI_ARGS, 'grad', '--method', 'eventprop', '--model', ck, '--batch', batchFile, '--out', out]);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.method).toBe('eventprop');
     expect(Object.keys(report.gradients)).toEqual(['hidden.0.w', 'readout.w']);
@@ -163,11 +163,11 @@ describe('webspike train/grad --method eventprop', () => {
     expect(() => parseEventBatch({ inputs: 4, spikes: [[]], labels: [] }, 'b.json')).toThrow(/"labels" must be an array of 1 class indices/);
     // a surrogate (discrete-time) checkpoint is refused by --method eventprop
     const discrete = join(dir, 'discrete.json');
-    await run(process.execPath, [bin, 'train', '--train-limit', '64', '--test-limit', '32', '--hidden', '8', '--epochs', '1', '--steps', '4', '--quiet', '--checkpoint', discrete]);
+    await run(process.execPath, [...CLI_ARGS, 'train', '--train-limit', '64', '--test-limit', '32', '--hidden', '8', '--epochs', '1', '--steps', '4', '--quiet', '--checkpoint', discrete]);
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ inputs: 784, spikes: [[[1, 3]]], labels: [0] }));
-    const err = await run(process.execPath, [bin, 'grad', '--method', 'eventprop', '--model', discrete, '--batch', join(dir, 'b.json')]).catch((e) => e);
+    const err = await run(process.execPath, [...CLI_ARGS, 'grad', '--method', 'eventprop', '--model', discrete, '--batch', join(dir, 'b.json')]).catch((e) => e);
     expect(String(err.stderr)).toMatch(/discrete-time \(surrogate\) model/);
-    const err2 = await run(process.execPath, [bin, 'train', '--method', 'eventprop', '--resume', discrete, '--quiet']).catch((e) => e);
+    const err2 = await run(process.execPath, [...CLI_ARGS, 'train', '--method', 'eventprop', '--resume', discrete, '--quiet']).catch((e) => e);
     expect(String(err2.stderr)).toMatch(/discrete-time \(surrogate\) model/);
   }, 120_000);
 });

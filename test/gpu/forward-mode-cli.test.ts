@@ -26,10 +26,10 @@ import { loadMnistDigits, takeFirst } from '../../src/data/node.js';
 import { DEFAULT_TRAIN_CONFIG, train, type TrainConfig } from '../../src/train/trainer.js';
 import { eligibility } from '../../src/methods/eligibility.js';
 import { adamOptimizer } from '../../src/optim/optimizer.js';
+import { CLI_ARGS } from '../helpers/cli.js';
 
 afterAll(releaseSharedDevice);
 const exec = promisify(execFile);
-const bin = new URL('../../bin/webspike.js', import.meta.url).pathname;
 
 const spec: NetworkSpec = {
   inputs: 10, hidden: [{ size: 8, recurrent: true }], outputs: 3,
@@ -49,7 +49,7 @@ async function gradCli(args: string[]) {
   const batchFile = join(dir, 'batch.json');
   writeFileSync(batchFile, JSON.stringify({ steps: T, batch: B, inputs: spec.inputs, spikes: Array.from(spikes), labels }));
   const out = join(dir, 'grads.json');
-  await exec(process.execPath, [bin, 'grad', '--model', model, '--batch', batchFile, '--out', out, ...args]);
+  await exec(process.execPath, [...CLI_ARGS, 'grad', '--model', model, '--batch', batchFile, '--out', out, ...args]);
   return JSON.parse(readFileSync(out, 'utf8')) as { method: string; loss: number; gradients: Record<string, { shape: number[]; data: number[] }> };
 }
 
@@ -99,7 +99,7 @@ describe('webspike grad with the forward-mode methods', () => {
       for (const name of NAMES) sum[name].forEach((_, i) => (sum[name][i] += t[name][i]));
     }
     expectClose(report, sum);
-    const failed = await exec(process.execPath, [bin, 'grad', '--model', 'x.json', '--batch', 'y.json', '--method', 'rtrl', '--signal', 'direct']).catch((e) => e);
+    const failed = await exec(process.execPath, [...CLI_ARGS, 'grad', '--model', 'x.json', '--batch', 'y.json', '--method', 'rtrl', '--signal', 'direct']).catch((e) => e);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/--signal and --update-every apply to --method eligibility only, not 'rtrl'/);
   });
@@ -147,13 +147,13 @@ describe('training with online eligibility updates', () => {
       '--schedule', 'constant', '--lr', '5e-3', '--quiet'];
     const straight = join(dir, 'straight.json');
     const split = join(dir, 'split.json');
-    await exec(process.execPath, [bin, ...common, '--method', 'eligibility', '--update-every', '4', '--epochs', '2', '--checkpoint', straight]);
-    await exec(process.execPath, [bin, ...common, '--method', 'eligibility', '--update-every', '4', '--epochs', '1', '--checkpoint', split]);
+    await exec(process.execPath, [...CLI_ARGS, ...common, '--method', 'eligibility', '--update-every', '4', '--epochs', '2', '--checkpoint', straight]);
+    await exec(process.execPath, [...CLI_ARGS, ...common, '--method', 'eligibility', '--update-every', '4', '--epochs', '1', '--checkpoint', split]);
     const first = JSON.parse(readFileSync(split, 'utf8'));
     expect(first.training.method).toEqual({ name: 'eligibility', updateEvery: 4 });
     // 3 batches of 32, 2 chunks (4 + 2 steps) each
     expect(first.optimizer.updates).toBe(6);
-    const resumed = await exec(process.execPath, [bin, 'train', '--resume', split, '--epochs', '2', '--checkpoint', split, '--quiet']);
+    const resumed = await exec(process.execPath, [...CLI_ARGS, 'train', '--resume', split, '--epochs', '2', '--checkpoint', split, '--quiet']);
     expect(resumed.stderr).toMatch(/method: factorized eligibility traces \(symmetric learning signal, online updates every 4 steps\)/);
     const a = JSON.parse(readFileSync(straight, 'utf8'));
     const b = JSON.parse(readFileSync(split, 'utf8'));

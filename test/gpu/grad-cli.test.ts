@@ -12,10 +12,10 @@ import { surrogateByName } from '../../src/surrogates.js';
 import type { NetworkSpec } from '../../src/model/network.js';
 import { randomNetwork, randomSpikes } from '../../src/reference/random.js';
 import { referenceBackward, referenceForward } from '../../src/reference/lif-network.js';
+import { CLI_ARGS } from '../helpers/cli.js';
 
 afterAll(releaseSharedDevice);
 const run = promisify(execFile);
-const bin = new URL('../../bin/webspike.js', import.meta.url).pathname;
 
 const spec: NetworkSpec = {
   inputs: 12, hidden: [{ size: 9, recurrent: true }], outputs: 4,
@@ -55,7 +55,7 @@ describe('webspike grad', () => {
     const batchFile = join(f.dir, 'batch.json');
     writeFileSync(batchFile, JSON.stringify(f.batchDoc));
     const out = join(f.dir, 'grads.json');
-    await run(process.execPath, [bin, 'grad', '--model', model, '--batch', batchFile, '--out', out]);
+    await run(process.execPath, [...CLI_ARGS, 'grad', '--model', model, '--batch', batchFile, '--out', out]);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(report.gradients)).toEqual(['hidden.0.w', 'hidden.0.v', 'readout.w']);
     expect(report.gradients['hidden.0.w'].shape).toEqual([9, 12]);
@@ -63,13 +63,13 @@ describe('webspike grad', () => {
 
     const wrong = join(f.dir, 'wrong.json');
     writeFileSync(wrong, JSON.stringify({ ...f.batchDoc, inputs: 11, spikes: new Array(T * B * 11).fill(0) }));
-    const failed = await run(process.execPath, [bin, 'grad', '--model', model, '--batch', wrong]).catch((e) => e);
+    const failed = await run(process.execPath, [...CLI_ARGS, 'grad', '--model', model, '--batch', wrong]).catch((e) => e);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/wrong\.json: has 11 inputs per step but the model expects 12/);
 
     const short = join(f.dir, 'short.json');
     writeFileSync(short, JSON.stringify({ ...f.batchDoc, spikes: [0, 1] }));
-    const failed2 = await run(process.execPath, [bin, 'grad', '--model', model, '--batch', short]).catch((e) => e);
+    const failed2 = await run(process.execPath, [...CLI_ARGS, 'grad', '--model', model, '--batch', short]).catch((e) => e);
     expect(failed2.stderr).toMatch(/"spikes" has 2 values but steps × batch × inputs = 10×3×12 = 360/);
   });
 });
