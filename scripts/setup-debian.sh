@@ -28,6 +28,8 @@ missing=0
 for f in /usr/lib/chromium/vk_swiftshader_icd.json /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz; do
   [ -e "$f" ] || { echo "setup-debian.sh: $f is missing after the install" >&2; missing=1; }
 done
-ldconfig -p | grep -q 'libvulkan\.so\.1 ' || { echo "setup-debian.sh: libvulkan.so.1 is not in the linker cache after the install" >&2; missing=1; }
+# (the linker cache read whole: `ldconfig -p | grep -q` would fail under pipefail when grep stops early)
+cache=$(ldconfig -p)
+[[ "$cache" == *"libvulkan.so.1 "* ]] || { echo "setup-debian.sh: libvulkan.so.1 is not in the linker cache after the install" >&2; missing=1; }
 [ "$missing" -eq 0 ] || exit 1
 echo "setup-debian.sh: system packages in place (Vulkan loader, SwiftShader, Fashion-MNIST)"
