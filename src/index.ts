@@ -25,6 +25,14 @@ export { methodByName, METHOD_NAMES } from './methods/by-name.js';
 // EventProp: exact gradients of the continuous-time LIF network from its spike times
 export { eventLifForward, SpikeCapacityError, type EventLifForwardOptions, type EventLifForwardResult } from './layers/event-lif-forward.js';
 export { eventPropGradients, eventPropEvaluate, type EventPropEvaluation, type EventPropGpuOptions, type EventPropGpuResult, type GpuReadoutMaxima, type FirstSpikeLossOptions } from './methods/eventprop-gpu.js';
+export {
+  trainEvents, EVENTPROP_MNIST_CONFIG, EVENTPROP_YINYANG_CONFIG,
+  type EventTrainConfig, type EventTrainOptions, type EventTrainResult, type EventEpochMetrics, type FirstSpikeLoss,
+} from './train/event-trainer.js';
+export { latencyImages, yinYangEvents, type EventDataset } from './train/event-data.js';
+export type { EpochDiagnostics } from './train/event-diagnostics.js';
+export { CollapseWatch, type CollapseWatchOptions } from './train/collapse-watch.js';
+export type { SilentLabelRule } from './reference/eventprop.js';
 export { validateEventSpec, type EventLifSpec, type EventOutputKind, type InputSpike, type EventSpike } from './reference/event-lif.js';
 export { poisson, latency, encoderByName, encodeCpu, type EncoderSpec } from './encode/encoders.js';
 export { adamOptimizer, sgdOptimizer, createOptimizer, type OptimizerSpec, type GpuOptimizer } from './optim/optimizer.js';

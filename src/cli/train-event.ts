@@ -16,6 +16,7 @@ import {
 import { eventPropGradients } from '../methods/eventprop-gpu.js';
 import { parameterShapes, weightList } from '../model/network.js';
 import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
+import type { SilentLabelRule } from '../reference/eventprop.js';
 import { BatchFileError, type GradientReport } from './grad.js';
 import { progressBar } from './progress.js';
 import { hiddenSizes, int, num, pair } from './args.js';
@@ -34,11 +35,15 @@ export const EVENT_HELP = `train --method eventprop: exact gradients of the cont
                                       outputs with the first-spike loss (eq. 3)
                                       [max-voltage images, first-spike yin-yang]
   --tau0 <ms> --tau1 <ms> --reg <α>   first-spike loss constants [0.5, 6.4, 3e-3]
+  --silent-label <no-gradient|label-at-missing-time>   a sample whose label neuron
+                                      does not fire [no-gradient; docs/eventprop.md]
   --w-hidden <mean,std> --w-out <mean,std>   initial weights (Table 3 per data set)
   --batch --epochs --optimizer --lr --clip --seed   as above [5 images / 32 yin-yang (Table 3), 10, adam, 5e-3, 0, 1]
   --schedule <exponential|cosine|constant> --lr-decay <f>   [exponential, 0.95 per epoch]
   --capacity <n>                      spike records per sample and layer to start with [512]
   --min-slope <x>                     clip 1/(I − ϑ) in spike jumps at I − ϑ ≥ x [0: exact]
+  --keep-best <file>                  checkpoint of the epoch with the best test accuracy
+                                      [with --checkpoint x.json: x.best.json]
   --metrics --checkpoint --resume --quiet --disable-robustness   as above
                                       (with --resume, --lr sets the next epoch's learning
                                       rate and --lr-decay goes on from there)
@@ -95,11 +100,11 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
       hidden: { type: 'string' }, recurrent: { type: 'boolean' }, 'tau-mem': { type: 'string' }, 'tau-syn': { type: 'string' },
       threshold: { type: 'string' }, duration: { type: 'string' }, grid: { type: 'string' }, 't-max': { type: 'string' },
       't-bias': { type: 'string' }, 'p-drop': { type: 'string' }, loss: { type: 'string' }, tau0: { type: 'string' },
-      tau1: { type: 'string' }, reg: { type: 'string' }, 'w-hidden': { type: 'string' }, 'w-out': { type: 'string' },
+      tau1: { type: 'string' }, reg: { type: 'string' }, 'silent-label': { type: 'string' }, 'w-hidden': { type: 'string' }, 'w-out': { type: 'string' },
       batch: { type: 'string' }, epochs: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
       momentum: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' }, schedule: { type: 'string' },
       'lr-decay': { type: 'string' }, capacity: { type: 'string' }, 'min-slope': { type: 'string' },
-      metrics: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' }, quiet: { type: 'boolean' },
+      metrics: { type: 'string' }, checkpoint: { type: 'string' }, 'keep-best': { type: 'string' }, resume: { type: 'string' }, quiet: { type: 'boolean' },
       'disable-robustness': { type: 'boolean' },
     },
   });
@@ -122,7 +127,10 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
     recurrent: v.recurrent ?? base.recurrent,
     output: lossName === 'first-spike' ? 'spiking' : 'readout',
     firstSpike: lossName === 'first-spike'
-      ? { tau0Ms: num(v.tau0, 'tau0') ?? fsBase.tau0Ms, tau1Ms: num(v.tau1, 'tau1') ?? fsBase.tau1Ms, alpha: num(v.reg, 'reg') ?? fsBase.alpha }
+      ? {
+        tau0Ms: num(v.tau0, 'tau0') ?? fsBase.tau0Ms, tau1Ms: num(v.tau1, 'tau1') ?? fsBase.tau1Ms, alpha: num(v.reg, 'reg') ?? fsBase.alpha,
+        silentLabel: silentLabelRule(v['silent-label'] ?? fsBase.silentLabel ?? 'no-gradient'),
+      }
       : undefined,
     tauMemMs: num(v['tau-mem'], 'tau-mem') ?? base.tauMemMs,
     tauSynMs: num(v['tau-syn'], 'tau-syn') ?? base.tauSynMs,
@@ -159,20 +167,36 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
     log(`method: EventProp (exact gradients of the continuous-time LIF network), ${lossName === 'first-spike' ? 'first-spike loss (eq. 3)' : 'max-over-time readout voltage loss (eq. 4)'}`);
     log(`data: ${dataName} (${data.train.count} train / ${data.test.count} test, latency t_max ${dataChoice.tMaxMs} ms${dataChoice.pDrop ? `, p_drop ${dataChoice.pDrop}` : ''}), network ${data.train.inputs}-${config.hidden.join('-')}${config.recurrent ? ' (recurrent)' : ''}-${data.train.classes}, T=${config.durationMs} ms, grid ${config.gridStepMs} ms, batch ${config.batchSize}, ${config.epochs} epochs, ${config.optimizer.kind} lr ${config.optimizer.lr}`);
     const bar = progressBar();
-    await trainEvents(gpu, data, { ...config, ...(dataChoice as object) } as EventTrainConfig, {
+    const bestPath = v['keep-best'] ?? (v.checkpoint ? bestCheckpointPath(v.checkpoint) : undefined);
+    const result = await trainEvents(gpu, data, { ...config, ...(dataChoice as object) } as EventTrainConfig, {
       resume,
       resumeLearningRate: resume ? lr : undefined,
       checkpointPath: v.checkpoint,
+      bestCheckpointPath: bestPath,
       onProgress: (p) => {
         if (!v.quiet) bar.update(`epoch ${p.epoch} batch ${p.batch}/${p.batches}  ${p.samplesPerSecond.toFixed(0)} samples/s  loss ${p.loss.toFixed(4)}  acc ${(100 * p.accuracy).toFixed(2)}%`, p.batch / p.batches, false);
       },
       onEpoch: async (m) => {
         if (!v.quiet) bar.update('', 1, true);
         log(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, train acc ${(100 * m.trainAccuracy).toFixed(2)}%, test acc ${(100 * m.testAccuracy).toFixed(2)}% (test loss ${m.testLoss.toFixed(4)}), ${m.seconds.toFixed(1)} s/epoch (+${m.evalSeconds.toFixed(1)} s test), hidden spikes/sample ${m.spikesPerSample.map((s) => s.toFixed(1)).join(', ')}${m.clipped ? `, ${m.clipped} clipped jumps` : ''}`);
+        if (m.warning) log(`warning: ${m.warning}`);
         if (v.metrics) await fs.appendFile(v.metrics, `${JSON.stringify(m)}\n`);
       },
     });
+    if (result.endWarning) log(`warning: ${result.endWarning}`);
+    const d = result.metrics.at(-1)?.diagnostics;
+    if (d?.silentLabel !== undefined && d.silentLabel > 0.02) log(`warning: in the last epoch ${(100 * d.silentLabel).toFixed(1)}% of training samples had a silent label neuron (no first spike, no gradient)`);
   });
+}
+
+function silentLabelRule(s: string): SilentLabelRule {
+  if (s !== 'no-gradient' && s !== 'label-at-missing-time') throw new Error(`--silent-label must be no-gradient or label-at-missing-time, got '${s}'`);
+  return s;
+}
+
+/** x.json → x.best.json (any other name: name.best.json). */
+export function bestCheckpointPath(checkpoint: string): string {
+  return checkpoint.endsWith('.json') ? `${checkpoint.slice(0, -5)}.best.json` : `${checkpoint}.best.json`;
 }
 
 export interface EventBatch {

@@ -36,8 +36,9 @@
  * same forward kernel as the hidden layers; the loss, ∂L/∂t_k and the predicted
  * class are computed on the host from each output neuron's first spike with
  * the reference's `eventLoss` (`../reference/eventprop.ts`), so its rules hold
- * here too: an output neuron that does not fire counts with t_k = missingTimeMs
- * (default T) as a constant (no gradient through it), and the predicted class
+ * here too: a competitor that does not fire counts with t_k = missingTimeMs
+ * (default T) as a constant (no gradient through it), a sample whose label
+ * neuron does not fire counts a constant penalty and gives no gradient, and the predicted class
  * is the earliest-spiking neuron, the lowest index on ties (so 0 when none
  * fires). The backward pass then starts with
  * `kernels/grad/eventprop-first-spike.ts` (the λ_V jump at each output spike,
@@ -64,7 +65,7 @@ import { eventPropReadout } from '../../kernels/grad/eventprop-readout.js';
 import { eventPropHidden } from '../../kernels/grad/eventprop-hidden.js';
 import { eventPropRecurrent } from '../../kernels/grad/eventprop-recurrent.js';
 import { eventPropFirstSpike, FIRST_SPIKE_LOSS_BYTES } from '../../kernels/grad/eventprop-first-spike.js';
-import { eventLoss } from '../reference/eventprop.js';
+import { eventLoss, type SilentLabelRule } from '../reference/eventprop.js';
 import { batchSum } from '../../kernels/grad/batch-sum.js';
 import type { EventLifSpec, EventSpike, InputSpike, ReadoutMaxKind } from '../reference/event-lif.js';
 import type { Float64Weights, WeightsLike } from '../reference/lif-network.js';
@@ -87,6 +88,8 @@ export interface FirstSpikeLossOptions {
   readonly alpha: number;
   /** spike time used for an output neuron that does not fire (default T); no gradient flows through it */
   readonly missingTimeMs?: number;
+  /** a sample whose label neuron does not fire (as the reference's `EventLoss`; default 'no-gradient') */
+  readonly silentLabel?: SilentLabelRule;
 }
 
 /** One sample's readout maxima (as `ReadoutMaxima` of the reference, float32 values). */

@@ -34,9 +34,15 @@
  * - 'first-spike' (eq. 3): cross entropy of softmax(−t_k/τ₀) over the first
  *   spike time t_k of each output neuron, plus α·(exp(t_label/τ₁) − 1). Eq. (3)
  *   as printed puts the regulariser inside −[…]; the text says it "encourages
- *   early spiking of the label neuron", so it is added with a + sign here. An
- *   output neuron that does not fire counts with t_k = `missingTimeMs`
- *   (default T), a constant: no gradient flows through it.
+ *   early spiking of the label neuron", so it is added with a + sign here. A
+ *   competitor (k ≠ label) that does not fire counts with t_k = `missingTimeMs`
+ *   (default T), a constant: no gradient flows through it. When the label
+ *   neuron does not fire, eq. (3) is infinite (t_label = ∞); the sample then
+ *   counts a constant penalty, log K + α·(exp(missingTimeMs/τ₁) − 1) (all K
+ *   outputs at missingTimeMs), and gives no gradient at all. Counting the label
+ *   at T instead and keeping the cross-entropy gradient of the competitors
+ *   pushes every competitor later on exactly the samples the label neuron
+ *   misses, which silences the output layer in a runaway (docs/eventprop.md).
  *
  * Near-tangent crossings make 1/V̇⁻ diverge (Discussion of papers/003). With
  * `minSlope` > 0, τ_mem·V̇⁻ = I − ϑ is raised to `minSlope` in the jump when it is
@@ -68,7 +74,16 @@ export type EventLoss =
       readonly alpha: number;
       /** spike time used for an output neuron that does not fire (default T) */
       readonly missingTimeMs?: number;
+      /**
+       * a sample whose label neuron does not fire: 'no-gradient' (default) counts
+       * the constant penalty and gives no gradient; 'label-at-missing-time' counts
+       * the label at missingTimeMs and keeps the competitors' cross-entropy
+       * gradient (the rule that silences the output layer; for comparison only)
+       */
+      readonly silentLabel?: SilentLabelRule;
     };
+
+export type SilentLabelRule = 'no-gradient' | 'label-at-missing-time';
 
 export interface EventLossValue {
   readonly loss: number;
@@ -125,6 +140,15 @@ export function eventLoss(spec: EventLifSpec, forward: EventForwardResult, loss:
   if (!(Number.isFinite(loss.alpha) && loss.alpha >= 0)) throw new RangeError(`first-spike loss alpha must be ≥ 0, got ${loss.alpha}`);
   const missing = loss.missingTimeMs ?? spec.durationMs;
   const outputs = Float64Array.from(forward.firstSpikeTimes, (t) => (Number.isFinite(t) ? t : missing));
+  let predicted = 0;
+  for (let k = 1; k < outputs.length; k++) if (outputs[k] < outputs[predicted]) predicted = k;
+  const silentLabel = loss.silentLabel ?? 'no-gradient';
+  if (silentLabel !== 'no-gradient' && silentLabel !== 'label-at-missing-time') throw new RangeError(`first-spike loss silentLabel must be 'no-gradient' or 'label-at-missing-time', got '${String(silentLabel)}'`);
+  if (silentLabel === 'no-gradient' && !Number.isFinite(forward.firstSpikeTimes[loss.label])) {
+    // eq. (3) is infinite without a label spike: a constant penalty, no gradient (see the header)
+    const value = Math.log(outputs.length) + loss.alpha * (Math.exp(missing / loss.tau1Ms) - 1);
+    return { loss: value, outputs, dOutputs: new Float64Array(outputs.length), predicted };
+  }
   // eq. (3): −log softmax(−t/τ₀)[label] + α·(exp(t_label/τ₁) − 1)
   const z = Float64Array.from(outputs, (t) => -t / loss.tau0Ms);
   const { loss: ce, grad } = logSoftmaxGrad(z, loss.label);
@@ -133,8 +157,6 @@ export function eventLoss(spec: EventLifSpec, forward: EventForwardResult, loss:
   const dOutputs = Float64Array.from(grad, (g) => -g / loss.tau0Ms);
   dOutputs[loss.label] += (loss.alpha / loss.tau1Ms) * Math.exp(tl / loss.tau1Ms);
   for (let k = 0; k < outputs.length; k++) if (!Number.isFinite(forward.firstSpikeTimes[k])) dOutputs[k] = 0;
-  let predicted = 0;
-  for (let k = 1; k < outputs.length; k++) if (outputs[k] < outputs[predicted]) predicted = k;
   return { loss: value, outputs, dOutputs, predicted };
 }
 

@@ -11,4 +11,4 @@ export {
   type EventLifSpec, type EventOutputKind, type InputSpike, type EventSpike, type EventForwardResult, type EventForwardOptions,
   type ReadoutMaxima, type ReadoutMaxKind, type CrossingSolver,
 } from './event-lif.js';
-export { eventProp as referenceEventProp, eventPropBackward as referenceEventPropBackward, eventLoss, type EventLoss, type EventLossValue, type EventPropOptions, type EventPropResult } from './eventprop.js';
+export { eventProp as referenceEventProp, eventPropBackward as referenceEventPropBackward, eventLoss, type EventLoss, type EventLossValue, type SilentLabelRule, type EventPropOptions, type EventPropResult } from './eventprop.js';

@@ -30,10 +30,13 @@ import type { NetworkSpec, NetworkWeights } from '../model/network.js';
 import { lifParams } from '../neurons/lif.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
 import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
+import type { SilentLabelRule } from '../reference/eventprop.js';
 import { createRng } from '../reference/random.js';
 import { surrogateByName } from '../surrogates.js';
 import { assertSameArchitecture, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { EventDataset } from './event-data.js';
+import { CollapseWatch } from './collapse-watch.js';
+import { DiagnosticsAccumulator, stepDiagnostics, type EpochDiagnostics } from './event-diagnostics.js';
 import { NonFiniteGradientError, type EpochMetrics, type Progress } from './trainer.js';
 
 export interface FirstSpikeLoss {
@@ -43,6 +46,8 @@ export interface FirstSpikeLoss {
   readonly tau1Ms: number;
   /** regularisation factor α (eq. 3; Table 3: 3e−3) */
   readonly alpha: number;
+  /** a sample whose label neuron does not fire (default 'no-gradient'; see `EventLoss` in src/reference/eventprop.ts) */
+  readonly silentLabel?: SilentLabelRule;
 }
 
 export interface EventTrainConfig {
@@ -123,10 +128,17 @@ export interface EventEpochMetrics extends EpochMetrics {
   /** spike jumps clipped by minSlope in the epoch */
   clipped: number;
   lr: number;
+  /** loss terms, silent outputs, slope factors, gradient norms and capacity growths of the epoch */
+  diagnostics?: EpochDiagnostics;
+  /** set when the epoch's loss rose far above its best or its test accuracy fell far below (`CollapseWatch`) */
+  warning?: string;
 }
 
 export interface EventTrainOptions {
+  /** the latest epoch's checkpoint, written after every epoch (for --resume) */
   checkpointPath?: string;
+  /** the checkpoint of the epoch with the best test accuracy, rewritten when it improves */
+  bestCheckpointPath?: string;
   resume?: Checkpoint;
   /** progress every this many steps (default 10) */
   progressEvery?: number;
@@ -150,6 +162,10 @@ export interface EventTrainResult {
   eventSpec: EventLifSpec;
   metrics: EventEpochMetrics[];
   weights: NetworkWeights;
+  /** the epoch with the best test accuracy of this run and its weights */
+  best?: { epoch: number; testAccuracy: number; weights: NetworkWeights };
+  /** set when the run ended clearly below its best test accuracy */
+  endWarning?: string;
   stopped?: boolean;
 }
 
@@ -218,13 +234,19 @@ function checkEventData(train: EventDataset, test: EventDataset): void {
   if (train.count === 0 || test.count === 0) throw new Error('empty train or test set');
 }
 
+/** Spike records per sample and layer the kernels allocate; `growths` counts the batches that needed more. */
+interface SpikeCapacity {
+  value: number;
+  growths?: number;
+}
+
 const countSpikes = (layers: EventPropGpuResult['layers']) => layers.map((l) => l.reduce((a, s) => a + s.length, 0));
 
 /** One batch through `eventPropGradients` with the network's current weights. */
 async function batchRun<R extends EventPropEvaluation>(
   run: typeof eventPropEvaluate | typeof eventPropGradients,
   gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
-  indices: ArrayLike<number>, epoch: number | undefined, capacity: { value: number },
+  indices: ArrayLike<number>, epoch: number | undefined, capacity: SpikeCapacity,
 ): Promise<R> {
   const spikes: InputSpike[][] = [];
   const labels: number[] = [];
@@ -238,22 +260,24 @@ async function batchRun<R extends EventPropEvaluation>(
     ...(c.output === 'spiking' && { firstSpike: c.firstSpike }),
   })) as R;
   // keep a capacity that held this batch, so later batches do not rerun layers
+  const held = capacity.value;
   for (const layer of res.layers) for (const s of layer) while (s.length > capacity.value) capacity.value *= 2;
+  if (capacity.value > held) capacity.growths = (capacity.growths ?? 0) + 1;
   return res;
 }
 
 const batchGradients = (
   gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
-  indices: ArrayLike<number>, epoch: number | undefined, capacity: { value: number },
+  indices: ArrayLike<number>, epoch: number | undefined, capacity: SpikeCapacity,
 ) => batchRun<EventPropGpuResult>(eventPropGradients, gpu, net, espec, c, ds, indices, epoch, capacity);
 
 const batchEvaluation = (
   gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
-  indices: ArrayLike<number>, capacity: { value: number },
+  indices: ArrayLike<number>, capacity: SpikeCapacity,
 ) => batchRun<EventPropEvaluation>(eventPropEvaluate, gpu, net, espec, c, ds, indices, undefined, capacity);
 
 /** Loss, accuracy and spikes of a whole split (forward pass and loss only). */
-export async function evaluateEvents(gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset, batch: number, capacity = { value: c.capacity }): Promise<{ loss: number; accuracy: number; spikesPerSample: number[] }> {
+export async function evaluateEvents(gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset, batch: number, capacity: SpikeCapacity = { value: c.capacity }): Promise<{ loss: number; accuracy: number; spikesPerSample: number[] }> {
   let loss = 0;
   let correct = 0;
   const spikes = espec.hidden.map(() => 0);
@@ -297,7 +321,7 @@ export async function trainEvents(
   const B = config.batchSize;
   const net = createNetwork(device, spec, resume ? resume.weights : gaussianEventWeights(spec, config.init, config.seed));
   let optimizer: GpuOptimizer | undefined;
-  const capacity = { value: config.capacity };
+  const capacity: SpikeCapacity = { value: config.capacity };
   try {
     const lrOverride = resume ? options.resumeLearningRate : undefined;
     if (lrOverride !== undefined && !(lrOverride > 0 && Number.isFinite(lrOverride))) throw new RangeError(`learning rate must be a positive number, got ${lrOverride}`);
@@ -312,6 +336,9 @@ export async function trainEvents(
     const progressEvery = options.progressEvery ?? 10;
     let lastCheckpoint = resume?.training?.checkpointPath as string | undefined;
     let stopped = false;
+    const watch = new CollapseWatch();
+    for (const m of metrics) watch.add(m);
+    let best: EventTrainResult['best'];
     for (let epoch = startEpoch; epoch < lastEpoch && !stopped; epoch++) {
       const batches = batchIndices(shuffledOrder(data.train.count, config.seed, epoch), B, false);
       const started = performance.now();
@@ -320,6 +347,8 @@ export async function trainEvents(
       let correct = 0;
       let clipped = 0;
       const spikes = espec.hidden.map(() => 0);
+      const diagnostics = new DiagnosticsAccumulator(config.output === 'spiking');
+      const growthsBefore = capacity.growths ?? 0;
       let lr = baseLr;
       if (config.schedule === 'exponential') optimizer.setLearningRate((lr = baseLr * config.lrDecay ** (epoch - decayFrom)));
       for (let k = 0; k < batches.length; k++) {
@@ -343,6 +372,7 @@ export async function trainEvents(
         }
         countSpikes(res.layers).slice(0, spikes.length).forEach((n, l) => (spikes[l] += n));
         clipped += res.clipped;
+        diagnostics.add(stepDiagnostics(res, Array.from(idx, (i) => data.train.labels[i]), config.threshold, config.firstSpike, config.durationMs));
         seen += idx.length;
         if ((k + 1) % progressEvery === 0 || k === batches.length - 1) {
           const st = await optimizer.status();
@@ -356,6 +386,7 @@ export async function trainEvents(
       }
       if (stopped) break;
       const seconds = (performance.now() - started) / 1000;
+      diagnostics.capacityGrowths = (capacity.growths ?? 0) - growthsBefore;
       const evalStart = performance.now();
       const testM = await evaluateEvents(gpu, net, espec, config, data.test, options.evalBatch ?? 4 * B, capacity);
       const st = await optimizer.status();
@@ -363,22 +394,31 @@ export async function trainEvents(
         epoch: epoch + 1, loss: lossSum / Math.max(1, seen), trainAccuracy: correct / Math.max(1, seen), testLoss: testM.loss, testAccuracy: testM.accuracy,
         seconds, evalSeconds: (performance.now() - evalStart) / 1000, samplesPerSecond: seen / seconds, skippedSteps: st.skipped,
         spikesPerSample: spikes.map((n) => n / Math.max(1, seen)), testSpikesPerSample: testM.spikesPerSample, clipped, lr,
+        diagnostics: diagnostics.result(),
       };
       metrics.push(em);
-      if (options.checkpointPath) {
-        const opt = await optimizer.exportState();
-        const checkpoint: Checkpoint = {
-          spec, weights: await net.readWeights(),
+      const improved = watch.add(em);
+      em.warning = watch.warning();
+      const weightsNow = await net.readWeights();
+      if (improved) best = { epoch: em.epoch, testAccuracy: em.testAccuracy, weights: weightsNow };
+      const checkpointOf = async (): Promise<Checkpoint> => {
+        const opt = await optimizer!.exportState();
+        return {
+          spec, weights: weightsNow,
           optimizer: { spec: { ...config.optimizer, lr: baseLr }, updates: opt.status.updates, slots: opt.slots },
           training: { ...config, method: { name: 'eventprop' }, model: 'continuous', epoch: epoch + 1, lrDecayFrom: decayFrom, checkpointPath: options.checkpointPath },
           metrics: metrics.slice() as unknown as Record<string, unknown>[],
         };
-        await saveCheckpoint(options.checkpointPath, checkpoint);
+      };
+      if (options.checkpointPath) {
+        await saveCheckpoint(options.checkpointPath, await checkpointOf());
         lastCheckpoint = options.checkpointPath;
       }
+      if (improved && options.bestCheckpointPath) await saveCheckpoint(options.bestCheckpointPath, await checkpointOf());
       await options.onEpoch?.(em, { weights: () => net.readWeights() });
     }
-    return { spec, eventSpec: espec, metrics, weights: await net.readWeights(), ...(stopped && { stopped }) };
+    const endWarning = watch.endWarning(options.bestCheckpointPath);
+    return { spec, eventSpec: espec, metrics, weights: await net.readWeights(), ...(best && { best }), ...(endWarning && { endWarning }), ...(stopped && { stopped }) };
   } finally {
     optimizer?.destroy();
     net.destroy();

@@ -118,7 +118,13 @@ describe('webspike train/grad --method eventprop', () => {
     await run(process.execPath, [...CLI_ARGS, 'train', '--method', 'eventprop', '--train-limit', '64', '--test-limit', '32', '--hidden', '24', '--epochs', '1', '--batch', '32', '--quiet', '--checkpoint', ck, '--metrics', metrics]);
     const m = JSON.parse(readFileSync(metrics, 'utf8').trim());
     expect(m.epoch).toBe(1);
+    expect(m.diagnostics.meanGradNorm).toHaveLength(2);
+    expect(m.diagnostics.capacityGrowths).toBeGreaterThanOrEqual(0);
     const model = await loadCheckpoint(ck);
+    // the first epoch is the best so far: --checkpoint ck.json keeps it in ck.best.json as well
+    const best = await loadCheckpoint(join(dir, 'ck.best.json'));
+    expect(best.training?.epoch).toBe(1);
+    expect(Array.from(best.weights.readout)).toEqual(Array.from(model.weights.readout));
     // a batch of three digits' spike times
     const d = await digits(3, 1);
     const doc = { inputs: 784, spikes: [0, 1, 2].map((i) => d.train.spikes(i).map((s) => [s.time, s.neuron])), labels: [0, 1, 2].map((i) => d.train.labels[i]) };
