@@ -5,6 +5,10 @@
  *
  *   npx tsx examples/node/eventprop-seeds.ts [--data yin-yang|mnist] [--seeds 1-3 | 1,4,7]
  *       [--epochs E] [--train-limit N] [--test-limit N] [--out DIR] [--disable-robustness]
+ *   npx tsx examples/node/eventprop-seeds.ts --merge DIR1,DIR2,... --out DIR
+ *
+ * --merge joins the seeds.json of runs made apart (one process per seed, say, to
+ * use every core) into one report.
  *
  * It writes to DIR (default bench/results/eventprop-<data>):
  *   seeds.json      every seed's per-epoch metrics (with the diagnostics) and the summary
@@ -14,7 +18,7 @@
  *   test-loss.svg   test loss per epoch, likewise (Fig. 3C)
  * Runs on whatever adapter `requestDevice` finds: a GPU when there is one, else the software one.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   EVENTPROP_MNIST_CONFIG, EVENTPROP_YINYANG_CONFIG, describeDevice, latencyImages, requestDevice, takeFirst, trainEvents,
@@ -27,6 +31,7 @@ const { values: v } = parseArgs({
   options: {
     data: { type: 'string', default: 'yin-yang' }, seeds: { type: 'string', default: '1-3' }, epochs: { type: 'string' },
     'train-limit': { type: 'string' }, 'test-limit': { type: 'string' }, out: { type: 'string' }, 'disable-robustness': { type: 'boolean' },
+    merge: { type: 'string' },
   },
 });
 
@@ -68,15 +73,14 @@ const lateDrop = (m: EventEpochMetrics[]) => {
   return drop;
 };
 
-async function main(): Promise<void> {
-  const data = v.data!;
-  const seeds = seedList(v.seeds!);
+interface SeedRun { seed: number; metrics: EventEpochMetrics[]; endWarning?: string }
+interface Report { data: string; epochs: number; device: string; runs: SeedRun[] }
+
+async function train(data: string, seeds: number[]): Promise<Report> {
   const base = data === 'yin-yang' ? EVENTPROP_YINYANG_CONFIG : EVENTPROP_MNIST_CONFIG;
   const epochs = v.epochs ? Number(v.epochs) : base.epochs;
-  const out = v.out ?? `bench/results/eventprop-${data}`;
-  await mkdir(out, { recursive: true });
   const gpu = await requestDevice({ disableRobustness: !!v['disable-robustness'] });
-  const runs: { seed: number; metrics: EventEpochMetrics[]; endWarning?: string }[] = [];
+  const runs: SeedRun[] = [];
   try {
     console.error(`${describeDevice(gpu)}; ${data}, seeds ${seeds.join(', ')}, ${epochs} epochs`);
     for (const seed of seeds) {
@@ -89,10 +93,26 @@ async function main(): Promise<void> {
   } finally {
     gpu.destroy();
   }
+  return { data, epochs, device: describeDevice(gpu), runs };
+}
+
+async function merged(dirs: string[]): Promise<Report> {
+  const parts = await Promise.all(dirs.map(async (d) => JSON.parse(await readFile(`${d}/seeds.json`, 'utf8')) as { summary: Report; runs: SeedRun[] }));
+  const { data, epochs, device } = parts[0].summary;
+  for (const [i, p] of parts.entries()) {
+    if (p.summary.data !== data || p.summary.epochs !== epochs) throw new Error(`--merge: ${dirs[i]} holds ${p.summary.data}, ${p.summary.epochs} epochs; ${dirs[0]} holds ${data}, ${epochs} epochs`);
+  }
+  const runs = parts.flatMap((p) => p.runs).sort((a, b) => a.seed - b.seed);
+  return { data, epochs, device, runs };
+}
+
+async function write(out: string, { data, epochs, device, runs }: Report): Promise<void> {
+  await mkdir(out, { recursive: true });
+  const seeds = runs.map((r) => r.seed);
   const finals = runs.map((r) => 100 * r.metrics.at(-1)!.testAccuracy);
   const sorted = finals.slice().sort((a, b) => a - b);
   const summary = {
-    data, epochs, seeds, device: describeDevice(gpu), final: meanStd(finals), median: sorted[Math.floor((sorted.length - 1) / 2)],
+    data, epochs, seeds, device, final: meanStd(finals), median: sorted[Math.floor((sorted.length - 1) / 2)],
     min: sorted[0], maxLateDrop: Math.max(...runs.map((r) => lateDrop(r.metrics))),
     secondsPerEpoch: Math.min(...runs.flatMap((r) => r.metrics.map((m) => m.seconds))),
   };
@@ -111,6 +131,12 @@ async function main(): Promise<void> {
   await writeFile(`${out}/test-error.svg`, lineChartSvg({ title: `${data}: test error`, xLabel: 'epoch', yLabel: 'test error', log: true, series: curves((m) => Math.max(1 - m.testAccuracy, 1e-4)) }));
   await writeFile(`${out}/test-loss.svg`, lineChartSvg({ title: `${data}: test loss`, xLabel: 'epoch', yLabel: 'test loss', log: true, series: curves((m) => m.testLoss) }));
   process.stdout.write(md);
+}
+
+async function main(): Promise<void> {
+  const data = v.data!;
+  const out = v.out ?? `bench/results/eventprop-${data}`;
+  await write(out, v.merge ? await merged(v.merge.split(',')) : await train(data, seedList(v.seeds!)));
 }
 
 main().catch((e) => {

@@ -45,7 +45,7 @@
  */
 import type { WebspikeDevice } from '../gpu/device.js';
 import { shuffledOrder, batchIndices } from '../data/batches.js';
-import { createNetwork, type GpuNetwork } from '../layers/network.js';
+import { createNetwork } from '../layers/network.js';
 import { eventLifForward } from '../layers/event-lif-forward.js';
 import { bptt } from '../methods/bptt.js';
 import { eventPropGradients } from '../methods/eventprop-gpu.js';
@@ -54,13 +54,13 @@ import type { NetworkSpec, NetworkWeights } from '../model/network.js';
 import { createOptimizer } from '../optim/optimizer.js';
 import { eventForward, type EventLifSpec, type InputSpike } from '../reference/event-lif.js';
 import { eventLoss, eventProp } from '../reference/eventprop.js';
-import { paramTensor, toFloat64Weights, type Float64Weights, type WeightsLike } from '../reference/lif-network.js';
+import { paramTensor, toFloat64Weights, type WeightsLike } from '../reference/lif-network.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
 import type { EventDataset } from '../train/event-data.js';
 import { eventSpecFromConfig, gaussianEventWeights, networkSpecFromEvent, trainEvents, validateEventConfig, type EventEpochMetrics, type EventTrainConfig } from '../train/event-trainer.js';
 import { discreteBatchInput, discreteOptimizer, discretizeNetwork, scaleWeights, trainDiscretized } from '../train/discretized-trainer.js';
 import { eventNetworkConvergence, type ConvergenceSection } from './convergence.js';
-import { gradientFidelity, selectEntries, type Fidelity, type NamedGradient } from './metrics.js';
+import { gradientFidelity, selectEntries, type NamedGradient } from './metrics.js';
 import { candidateEntries, entryRandom, epochRecorder, paramRef, parameterBytes, plusMinus, probeForwardBackward, probeSection, reportHead, SWEEP_SLOPES, SWEEP_SURROGATES, timeSubmission } from './common.js';
 import { MEANING, trackAllocations, type CompareReport, type MethodResult, type ProbeRecord, type StepTiming, type SweepPoint } from './runner.js';
 
@@ -228,11 +228,6 @@ export function eventFiniteDifferences(espec: EventLifSpec, spec: NetworkSpec, w
   return { indices, fd, skipped, referenceVsFd: gradientFidelity(selectEntries(reference, indices), fd) };
 }
 
-function writeGradients(device: GPUDevice, net: GpuNetwork, g: Float64Weights): void {
-  net.hidden.forEach((layer, l) => device.queue.writeBuffer(layer.w.grad, 0, Float32Array.from(g.hidden[l].w)));
-  device.queue.writeBuffer(net.readout.grad, 0, Float32Array.from(g.readout));
-}
-
 const minOf = (xs: number[]) => Math.min(...xs);
 
 /** Time per step of EventProp on the first training batch of epoch 0 (see MEANING_EVENT.timing). */
@@ -261,7 +256,7 @@ async function eventTiming(gpu: WebspikeDevice, espec: EventLifSpec, spec: Netwo
       const tFB = performance.now() - t0;
       await device.queue.onSubmittedWorkDone();
       t0 = performance.now();
-      writeGradients(device, net, res.gradients);
+      net.writeGradients(res.gradients);
       const enc = device.createCommandEncoder({ label: 'compare/event-timing' });
       opt.encode(enc);
       device.queue.submit([enc.finish()]);

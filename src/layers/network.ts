@@ -17,6 +17,12 @@ export interface GpuParam {
   readonly grad: GPUBuffer;
 }
 
+/** Gradients computed on the host (an exact method's float64 result), shaped as the weights. */
+export interface HostGradients {
+  readonly hidden: readonly { readonly w: ArrayLike<number>; readonly v?: ArrayLike<number> }[];
+  readonly readout: ArrayLike<number>;
+}
+
 export interface GpuNetwork {
   readonly spec: NetworkSpec;
   readonly device: GPUDevice;
@@ -26,6 +32,8 @@ export interface GpuNetwork {
   readWeights(): Promise<NetworkWeights>;
   readGradients(): Promise<NetworkWeights>;
   writeWeights(w: NetworkWeights): void;
+  /** puts host gradients into the gradient buffers, for the optimizer (float64 rounds to float32) */
+  writeGradients(g: HostGradients): void;
   destroy(): void;
 }
 
@@ -56,6 +64,18 @@ export function createNetwork(device: GPUDevice, spec: NetworkSpec, weights?: Ne
     writeWeights(w) {
       validateWeights(spec, w);
       weightList(spec, w).forEach((a, k) => device.queue.writeBuffer(params[k].weights, 0, a.buffer, a.byteOffset, a.byteLength));
+    },
+    writeGradients(g) {
+      const list = g.hidden.flatMap((layer, l) => {
+        if (!!layer.v !== !!hidden[l]?.v) throw new Error(`gradients of hidden layer ${l} ${layer.v ? 'have' : 'lack'} a recurrent part the network ${layer.v ? 'lacks' : 'has'}`);
+        return layer.v ? [layer.w, layer.v] : [layer.w];
+      });
+      list.push(g.readout);
+      if (list.length !== params.length) throw new Error(`gradients for ${g.hidden.length} hidden layers, the network has ${hidden.length}`);
+      list.forEach((a, k) => {
+        if (a.length !== params[k].length) throw new Error(`gradient ${params[k].name} has ${a.length} values, expected ${params[k].length}`);
+        device.queue.writeBuffer(params[k].grad, 0, Float32Array.from(a));
+      });
     },
     destroy() {
       for (const p of params) {

@@ -40,6 +40,7 @@ import type { EventLifSpec } from '../reference/event-lif.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
 import type { EventDataset } from './event-data.js';
 import { eventSpecFromConfig, gaussianEventWeights, networkSpecFromEvent, validateEventConfig, type EventEpochMetrics, type EventTrainConfig } from './event-trainer.js';
+import { scheduledLearningRate } from './lr-schedule.js';
 import { NonFiniteGradientError } from './trainer.js';
 
 export interface DiscretizedTrainOptions {
@@ -186,17 +187,14 @@ export async function trainDiscretized(
       const batches = batchIndices(shuffledOrder(data.train.count, config.seed, epoch), B, false);
       const started = performance.now();
       let lr = baseLr;
-      if (config.schedule === 'exponential') optimizer.setLearningRate((lr = baseLr * config.lrDecay ** epoch) * opt.lrScale);
       let seen = 0;
       for (let k = 0; k < batches.length; k++) {
         if (options.signal?.aborted) {
           stopped = true;
           break;
         }
-        if (config.schedule === 'cosine') {
-          const t = (epoch * batches.length + k) / (config.epochs * batches.length);
-          optimizer.setLearningRate((lr = Math.max(baseLr * 0.5 * (1 + Math.cos(Math.PI * t)), baseLr * 1e-3)) * opt.lrScale);
-        }
+        lr = scheduledLearningRate(baseLr, config.schedule, { epoch, batch: k, batchesPerEpoch: batches.length, epochs: config.epochs, decay: config.lrDecay });
+        optimizer.setLearningRate(lr * opt.lrScale);
         upload(device, run, data.train, batches[k], epoch, model);
         const enc = device.createCommandEncoder({ label: 'discretized/train-step' });
         if (k === 0) enc.clearBuffer(run.metrics);

@@ -38,6 +38,7 @@ import type { EventDataset } from './event-data.js';
 import { CollapseWatch } from './collapse-watch.js';
 import { DiagnosticsAccumulator, stepDiagnostics, type EpochDiagnostics } from './event-diagnostics.js';
 import { NonFiniteGradientError, type EpochMetrics, type Progress } from './trainer.js';
+import { scheduledLearningRate, type LearningRateSchedule } from './lr-schedule.js';
 
 export interface FirstSpikeLoss {
   /** τ₀ (ms) of the softmax over negative first-spike times (eq. 3; Table 3: 0.5) */
@@ -73,7 +74,7 @@ export interface EventTrainConfig {
   maxGradNorm: number;
   seed: number;
   /** 'exponential': lr·lrDecay^epoch (Table 3: 0.95 per epoch); 'cosine' over all steps; 'constant' */
-  schedule: 'constant' | 'cosine' | 'exponential';
+  schedule: LearningRateSchedule;
   lrDecay: number;
   /** spike records per sample and layer to start with (grows when a batch needs more) */
   capacity: number;
@@ -293,18 +294,6 @@ export async function evaluateEvents(gpu: WebspikeDevice, net: GpuNetwork, espec
   return { loss: loss / ds.count, accuracy: correct / ds.count, spikesPerSample: spikes.map((n) => n / ds.count) };
 }
 
-function writeGradients(device: GPUDevice, net: GpuNetwork, g: EventPropGpuResult['gradients']): void {
-  net.hidden.forEach((layer, l) => {
-    device.queue.writeBuffer(layer.w.grad, 0, Float32Array.from(g.hidden[l].w));
-    if (layer.v) {
-      const v = g.hidden[l].v;
-      if (!v) throw new Error(`EventProp returned no recurrent gradient for hidden layer ${l}`);
-      device.queue.writeBuffer(layer.v.grad, 0, Float32Array.from(v));
-    }
-  });
-  device.queue.writeBuffer(net.readout.grad, 0, Float32Array.from(g.readout));
-}
-
 export async function trainEvents(
   gpu: WebspikeDevice, data: { train: EventDataset; test: EventDataset }, config: EventTrainConfig, options: EventTrainOptions = {},
 ): Promise<EventTrainResult> {
@@ -350,19 +339,16 @@ export async function trainEvents(
       const diagnostics = new DiagnosticsAccumulator(config.output === 'spiking');
       const growthsBefore = capacity.growths ?? 0;
       let lr = baseLr;
-      if (config.schedule === 'exponential') optimizer.setLearningRate((lr = baseLr * config.lrDecay ** (epoch - decayFrom)));
       for (let k = 0; k < batches.length; k++) {
         if (options.signal?.aborted) {
           stopped = true;
           break;
         }
-        if (config.schedule === 'cosine') {
-          const t = (epoch * batches.length + k) / (config.epochs * batches.length);
-          optimizer.setLearningRate((lr = Math.max(baseLr * 0.5 * (1 + Math.cos(Math.PI * t)), baseLr * 1e-3)));
-        }
+        lr = scheduledLearningRate(baseLr, config.schedule, { epoch, batch: k, batchesPerEpoch: batches.length, epochs: config.epochs, decay: config.lrDecay, decayFromEpoch: decayFrom });
+        optimizer.setLearningRate(lr);
         const idx = batches[k];
         const res = await batchGradients(gpu, net, espec, config, data.train, idx, epoch, capacity);
-        writeGradients(device, net, res.gradients);
+        net.writeGradients(res.gradients);
         const enc = device.createCommandEncoder({ label: 'eventprop/optimizer' });
         optimizer.encode(enc);
         device.queue.submit([enc.finish()]);

@@ -23,6 +23,7 @@ import { lifParams, type LifOptions } from '../neurons/lif.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
 import { assertSameArchitecture, saveCheckpoint, type Checkpoint } from './checkpoint.js';
+import { scheduledLearningRate } from './lr-schedule.js';
 
 export interface TrainConfig {
   hidden: number[];
@@ -303,8 +304,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
           break;
         }
         if (config.schedule === 'cosine') {
-          const t = (epoch * batchesPerEpoch + k) / (config.epochs * batchesPerEpoch);
-          optimizer.setLearningRate(Math.max(baseLr * 0.5 * (1 + Math.cos(Math.PI * t)), baseLr * 1e-3));
+          optimizer.setLearningRate(scheduledLearningRate(baseLr, config.schedule, { epoch, batch: k, batchesPerEpoch, epochs: config.epochs }));
         }
         const profile = profiler && (k + 1) % (options.profileEvery ?? 20) === 0 ? profiler : undefined;
         recordStep(device, session, trainSplit, batches[k], true, k === 0, profile);
