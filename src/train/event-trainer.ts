@@ -25,12 +25,11 @@
 import type { WebspikeDevice } from '../gpu/device.js';
 import { shuffledOrder, batchIndices } from '../data/batches.js';
 import { createNetwork, type GpuNetwork } from '../layers/network.js';
-import { eventPropEvaluate, eventPropGradients, type EventPropEvaluation, type EventPropGpuResult } from '../methods/eventprop-gpu.js';
+import { eventPropEvaluate, eventPropGradients, type EventPropEvaluation, type EventPropGpuResult, type FirstSpikeLossOptions } from '../methods/eventprop-gpu.js';
 import type { NetworkSpec, NetworkWeights } from '../model/network.js';
 import { lifParams } from '../neurons/lif.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
 import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
-import type { SilentLabelRule } from '../reference/eventprop.js';
 import { createRng } from '../reference/random.js';
 import { surrogateByName } from '../surrogates.js';
 import { assertSameArchitecture, saveCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -40,16 +39,8 @@ import { DiagnosticsAccumulator, stepDiagnostics, type EpochDiagnostics } from '
 import { NonFiniteGradientError, type EpochMetrics, type Progress } from './trainer.js';
 import { scheduledLearningRate, type LearningRateSchedule } from './lr-schedule.js';
 
-export interface FirstSpikeLoss {
-  /** τ₀ (ms) of the softmax over negative first-spike times (eq. 3; Table 3: 0.5) */
-  readonly tau0Ms: number;
-  /** τ₁ (ms) of the early-spike regulariser (eq. 3; Table 3: 6.4) */
-  readonly tau1Ms: number;
-  /** regularisation factor α (eq. 3; Table 3: 3e−3) */
-  readonly alpha: number;
-  /** a sample whose label neuron does not fire (default 'no-gradient'; see `EventLoss` in src/reference/eventprop.ts) */
-  readonly silentLabel?: SilentLabelRule;
-}
+/** The first-spike loss of eq. (3), as the GPU method takes it (one definition for both). */
+export type FirstSpikeLoss = FirstSpikeLossOptions;
 
 export interface EventTrainConfig {
   hidden: number[];

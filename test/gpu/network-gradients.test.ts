@@ -19,11 +19,12 @@ describe('GpuNetwork.writeGradients', () => {
     try {
       const rng = createRng(5);
       const random = (n: number) => Float64Array.from({ length: n }, () => rng.uniform(-1, 1));
-      const g = { hidden: [{ w: random(5 * 6), v: random(5 * 5) }, { w: random(4 * 5) }], readout: random(3 * 4) };
+      const v0 = random(5 * 5);
+      const g = { hidden: [{ w: random(5 * 6), v: v0 }, { w: random(4 * 5) }], readout: random(3 * 4) };
       net.writeGradients(g);
       const back = await net.readGradients();
       expect(Array.from(back.hidden[0].w)).toEqual(Array.from(Float32Array.from(g.hidden[0].w)));
-      expect(Array.from(back.hidden[0].v!)).toEqual(Array.from(Float32Array.from(g.hidden[0].v)));
+      expect(Array.from(back.hidden[0].v!)).toEqual(Array.from(Float32Array.from(v0)));
       expect(Array.from(back.hidden[1].w)).toEqual(Array.from(Float32Array.from(g.hidden[1].w)));
       expect(Array.from(back.readout)).toEqual(Array.from(Float32Array.from(g.readout)));
     } finally {
