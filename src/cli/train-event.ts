@@ -38,7 +38,7 @@ export const EVENT_HELP = `train --method eventprop: exact gradients of the cont
   --silent-label <no-gradient|label-at-missing-time>   a sample whose label neuron
                                       does not fire [no-gradient; docs/eventprop.md]
   --w-hidden <mean,std> --w-out <mean,std>   initial weights (Table 3 per data set)
-  --batch --epochs --optimizer --lr --clip --seed   as above [5 images / 32 yin-yang (Table 3), 10, adam, 5e-3, 0, 1]
+  --batch --epochs --optimizer --lr --clip --seed   as above [5 images / 32 yin-yang (Table 3), 10 images / 60 yin-yang, adam, 5e-3, 0, 1]
   --schedule <exponential|cosine|constant> --lr-decay <f>   [exponential, 0.95 per epoch]
   --capacity <n>                      spike records per sample and layer to start with [512]
   --min-slope <x>                     clip 1/(I − ϑ) in spike jumps at I − ϑ ≥ x [0: exact]
