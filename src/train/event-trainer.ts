@@ -37,7 +37,7 @@ import type { EventDataset } from './event-data.js';
 import { CollapseWatch } from './collapse-watch.js';
 import { DiagnosticsAccumulator, stepDiagnostics, type EpochDiagnostics } from './event-diagnostics.js';
 import { NonFiniteGradientError, type EpochMetrics, type Progress } from './trainer.js';
-import { scheduledLearningRate, type LearningRateSchedule } from './lr-schedule.js';
+import { LEARNING_RATE_SCHEDULES, scheduledLearningRate, type LearningRateSchedule } from './lr-schedule.js';
 
 /** The first-spike loss of eq. (3), as the GPU method takes it (one definition for both). */
 export type FirstSpikeLoss = FirstSpikeLossOptions;
@@ -217,7 +217,7 @@ export function validateEventConfig(c: EventTrainConfig): void {
   if (!(Number.isInteger(c.epochs) && c.epochs >= 0)) throw new RangeError(`epochs must be a non-negative integer, got ${c.epochs}`);
   if (c.output !== 'readout' && c.output !== 'spiking') throw new RangeError(`output must be 'readout' or 'spiking', got '${String(c.output)}'`);
   if (c.output === 'spiking' && !c.firstSpike) throw new RangeError("output 'spiking' trains on the first-spike loss (eq. 3): give firstSpike { tau0Ms, tau1Ms, alpha }");
-  if (!['constant', 'cosine', 'exponential'].includes(c.schedule)) throw new RangeError(`schedule must be constant, cosine or exponential, got '${c.schedule}'`);
+  if (!LEARNING_RATE_SCHEDULES.includes(c.schedule)) throw new RangeError(`schedule must be constant, cosine or exponential, got '${c.schedule}'`);
   if (!(c.lrDecay > 0 && c.lrDecay <= 1)) throw new RangeError(`lr decay must lie in (0, 1], got ${c.lrDecay}`);
   for (const [k, p] of Object.entries(c.init)) {
     if (!(Array.isArray(p) && p.length === 2 && p.every(Number.isFinite) && p[1] >= 0)) throw new RangeError(`init.${k} must be [mean, std ≥ 0], got ${JSON.stringify(p)}`);

@@ -8,7 +8,8 @@
  * - 'exponential': the base rate times `decay` once per epoch, counted from
  *   `decayFromEpoch` (a resumed run given a new base rate decays from there).
  */
-export type LearningRateSchedule = 'constant' | 'cosine' | 'exponential';
+export const LEARNING_RATE_SCHEDULES = ['constant', 'cosine', 'exponential'] as const;
+export type LearningRateSchedule = (typeof LEARNING_RATE_SCHEDULES)[number];
 
 export interface SchedulePosition {
   /** 0-based epoch of the step */
