@@ -68,13 +68,16 @@ fn next_event(c: EventCursor) -> u32 {
 // the loss and, in a recurrent layer, from the layer itself):
 //   λ_V⁻ − λ_V⁺ = [ϑ·λ_V⁺ + transmitted] / (τ_mem·V̇⁻),  τ_mem·V̇⁻ = I(t_p) − ϑ.
 // With min_slope > 0, τ_mem·V̇⁻ below it is raised to min_slope and counted in
-// `clipped` (no longer the exact gradient).
+// `clipped` (no longer the exact gradient). A record with I ≤ ϑ is no upward
+// crossing (the forward kernels emit none, common/lif-crossing.wgsl, upward):
+// its spike time has no derivative, so it gets no jump and is counted too.
 fn spike_jump(lam_v: f32, current: f32, transmitted: f32) -> f32 {
   var slope = current - params.threshold;
-  if (slope < params.min_slope) {
+  if (slope < params.min_slope || !(slope > 0.0)) {
     slope = params.min_slope;
     atomicAdd(&clipped, 1u);
   }
+  if (!(slope > 0.0)) { return 0.0; }
   return (params.threshold * lam_v + transmitted) / slope;
 }
 

@@ -115,7 +115,17 @@ fn refine(g: Segment, lo: f32, hi: f32) -> f32 {
   return newton_root(g, lo, hi);
 }
 
-// First crossing s ∈ (lo, hi] of the segment, given V(lo) < ϑ; −1 if there is none.
+// s if V̇ > 0 there (τ_mem·V̇ = I − ϑ at V = ϑ), else −1. Near a maximum that
+// lies within float32 rounding of ϑ the computed V can reach ϑ where I ≤ ϑ:
+// V is then at or past its maximum, so this is no upward crossing and no spike
+// (the float64 maximum lies below ϑ); a spike there would also have no finite
+// time derivative, 1/(I − ϑ) in the EventProp jump (papers/003, Table 2).
+fn upward(g: Segment, s: f32) -> f32 {
+  if (s < 0.0 || !(g.i0 * exp(-s / params.tau_syn) > params.threshold)) { return -1.0; }
+  return s;
+}
+
+// First upward crossing s ∈ (lo, hi] of the segment, given V(lo) < ϑ; −1 if there is none.
 fn crossing(g: Segment, lo: f32, hi: f32) -> f32 {
   let theta = params.threshold;
   var b_lo = lo;
@@ -131,11 +141,11 @@ fn crossing(g: Segment, lo: f32, hi: f32) -> f32 {
   } else if (voltage(g, hi) < theta) {
     return -1.0;
   }
-  return refine(g, b_lo, b_hi);
+  return upward(g, refine(g, b_lo, b_hi));
 }
 
-// First crossing s ∈ (lo, hi] given the state at both ends (V(lo) < ϑ), −1 if
-// there is none; g.s_ext is not used (the extremum is computed only where
+// First upward crossing s ∈ (lo, hi] given the state at both ends (V(lo) < ϑ),
+// −1 if there is none; g.s_ext is not used (the extremum is computed only where
 // needed). V̇ = (I − V)/τ_mem changes sign at most once, so the signs of I − V at
 // lo and hi tell whether an extremum lies inside: a maximum iff I > V at lo and
 // I < V at hi, a minimum iff the reverse. With V(hi) < ϑ only a maximum above ϑ
@@ -154,10 +164,10 @@ fn crossing_between(g: Segment, lo: f32, hi: f32, v_lo: f32, i_lo: f32, v_hi: f3
         if (rising_lo) { b_hi = s_ext; } else { b_lo = s_ext; }
       }
     }
-    return refine(g, b_lo, b_hi);
+    return upward(g, refine(g, b_lo, b_hi));
   }
   if (!rising_lo || rising_hi || max(v_lo, i_lo) < theta) { return -1.0; }
   let s_ext = extremum(g.a, g.b);
   if (!(s_ext > lo && s_ext < hi) || voltage(g, s_ext) < theta) { return -1.0; }
-  return refine(g, lo, s_ext);
+  return upward(g, refine(g, lo, s_ext));
 }

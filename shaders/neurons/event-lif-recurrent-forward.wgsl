@@ -75,11 +75,12 @@ var<workgroup> min_bits: atomic<u32>;
 var<workgroup> min_neuron: atomic<u32>;
 var<workgroup> winner: vec2<u32>;
 
-// First crossing s ∈ [lo, hi] of the segment; −1 if there is none. V(lo) ≥ ϑ
-// (a neuron left at ϑ by rounding or a tie at the last event) fires at lo.
+// First upward crossing s ∈ [lo, hi] of the segment; −1 if there is none.
+// V(lo) ≥ ϑ (a neuron left at ϑ by rounding or a tie at the last event) fires
+// at lo if V still rises there (common/lif-crossing.wgsl, upward).
 fn first_crossing(g: Segment, lo: f32, hi: f32) -> f32 {
   if (!(hi > lo)) { return -1.0; }
-  if (voltage(g, lo) >= params.threshold) { return lo; }
+  if (voltage(g, lo) >= params.threshold) { return upward(g, lo); }
   return crossing(g, lo, hi);
 }
 

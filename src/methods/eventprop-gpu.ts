@@ -120,7 +120,7 @@ export interface EventPropGpuResult {
   readonly firstSpikeTimes?: Float64Array[];
   /** per sample: argmax of the readout maxima, or the earliest-spiking output neuron (lowest index on ties) */
   readonly predicted: Int32Array;
-  /** how many spike jumps had I − ϑ < minSlope and were clipped (whole batch) */
+  /** how many spike jumps were not exact (whole batch): I − ϑ < minSlope (clipped), or I ≤ ϑ (no upward crossing, no jump) */
   readonly clipped: number;
 }
 

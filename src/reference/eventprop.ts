@@ -104,7 +104,7 @@ export interface EventPropResult {
   readonly forward: EventForwardResult;
   readonly loss: EventLossValue;
   readonly grads: Float64Weights;
-  /** how many spike jumps had I − ϑ < minSlope and were clipped */
+  /** how many spike jumps were not exact: I − ϑ < minSlope (clipped), or I ≤ ϑ (no upward crossing, no jump) */
   readonly clipped: number;
 }
 
@@ -278,12 +278,13 @@ export function eventPropBackward(
       gradOf(tl, which)[idx] += -ts * lamI[m]; // eq. (2)
     });
     let slope = sp.current - theta; // τ_mem·V̇⁻
-    if (slope < minSlope) {
+    if (slope < minSlope || !(slope > 0)) {
       slope = minSlope;
       clipped++;
     }
-    // Table 2 / eq. (52a): jump of the firing neuron's λ_V
-    lamV[n] += (theta * lamV[n] + transmitted + dLdt[it.index]) / slope;
+    // Table 2 / eq. (52a): jump of the firing neuron's λ_V; a record with I ≤ ϑ
+    // is no upward crossing, its time has no derivative and it gets no jump
+    if (slope > 0) lamV[n] += (theta * lamV[n] + transmitted + dLdt[it.index]) / slope;
     for (const kj of kinksBySpike.get(it.index) ?? []) {
       back(kj.neuron, t);
       lamV[kj.neuron] += kj.amount; // eq. (4) loss jump just before the kink
