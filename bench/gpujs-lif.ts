@@ -1,6 +1,6 @@
 /**
  * LIF forward written with gpu.js (a generic JavaScript GPU library) against
- * webspike's neurons/lif-forward kernel, on the same input currents.
+ * webspike's scan/forward kernel (LIF), on the same input currents.
  *
  * Model: the canonical discrete LIF of DESIGN.md, one feed-forward layer, given the
  * input currents drive[T][B][N] (α = e^{-1/5}, β = e^{-1/10}, ϑ = 1, reset by subtraction):
@@ -14,7 +14,7 @@
  *             (the fused time loop, but without the per-step outputs).
  * Modes: gpu.js 'webgpu' (navigator.gpu provided from Dawn's `webgpu` package, a device of
  * its own on the same adapter) and 'webasm' (WebAssembly + SIMD on the CPU).
- * webspike: lif-forward, one dispatch for all T steps writing U and S ([T][B][N]).
+ * webspike: scan/forward, one dispatch for all T steps writing U and S ([T][B][N]).
  * Every result is checked against webspike's (U, S, spike counts) before it is timed.
  * Timing: median wall ms over repetitions, inputs already resident (webspike buffers,
  * gpu.js pipeline handle); result readback is not timed.
@@ -28,8 +28,8 @@ import { GPU } from 'gpu.js';
 import { describeDevice, requestDevice } from '../src/gpu/device.js';
 import { readF32, storageBuffer } from '../src/gpu/buffers.js';
 import { createProfiler } from '../src/gpu/profiler.js';
-import { lifParams } from '../src/neurons/lif.js';
-import { lifForward } from '../kernels/neurons/lif-forward.js';
+import { lifKernel, lifParams } from '../src/neurons/lif.js';
+import { scanForward } from '../kernels/scan/forward.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -64,7 +64,7 @@ const dBuf = storageBuffer(device, 'drive', drive.length * 4);
 const uBuf = storageBuffer(device, 'membrane', drive.length * 4);
 const sBuf = storageBuffer(device, 'spikes', drive.length * 4);
 device.queue.writeBuffer(dBuf, 0, drive);
-const lif = lifForward(device, { drive: dBuf, membrane: uBuf, spikes: sBuf, steps: T, batch: B, neurons: N, params: p });
+const lif = scanForward(device, { drive: dBuf, saved: uBuf, spikes: sBuf, steps: T, batch: B, neurons: N, neuron: lifKernel(p) });
 const profiler = createProfiler(device, 4);
 const runWebspike = async (profiled = false) => {
   const t0 = now();
@@ -224,7 +224,7 @@ const report = {
   node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString(),
   gpujs_version: gpujsPkg.version,
   reps, spike_rate: round(spikeRate, 4),
-  webspike: { kernel: 'neurons/lif-forward (one dispatch, loop over T inside, writes U and S)', wall_ms: round(wsMs), gpu_ms: wsGpu.length ? round(median(wsGpu)) : null },
+  webspike: { kernel: 'scan/forward (LIF; one dispatch, loop over T inside, writes U and S)', wall_ms: round(wsMs), gpu_ms: wsGpu.length ? round(median(wsGpu)) : null },
   gpujs,
   ratios_gpujs_over_webspike_wall: Object.fromEntries(gpujs.flatMap((g) => [
     [`${g.mode} per-step`, typeof g.per_step_ms === 'number' ? round(g.per_step_ms / wsMs, 2) : null],

@@ -26,8 +26,9 @@ import { compact, type SpikeLists } from '../kernels/linear/compact.js';
 import { colLists } from '../kernels/linear/col-lists.js';
 import { eventForward } from '../kernels/linear/event-forward.js';
 import { eventWeightGrad } from '../kernels/linear/event-weight-grad.js';
-import { lifForward } from '../kernels/neurons/lif-forward.js';
-import { lifBackward } from '../kernels/neurons/lif-backward.js';
+import { scanForward } from '../kernels/scan/forward.js';
+import { scanBackward } from '../kernels/scan/backward.js';
+import { lifKernel } from '../src/neurons/lif.js';
 import { readoutBackward, readoutForward } from '../kernels/neurons/readout.js';
 import { crossEntropy } from '../kernels/loss/cross-entropy.js';
 
@@ -98,7 +99,7 @@ try {
     } else {
       kernels.push([`fwd matmul transB S_in·W1ᵀ (m=${rows},n=${H},k=784)`, matmul(device, { a: input, b: net.hidden[0].w.weights, c: drive, m: rows, n: H, k: 784, transB: true })]);
     }
-    kernels.push(['fwd lif-forward', lifForward(device, { drive, membrane, spikes, steps: T, batch: B, neurons: H, params: np })]);
+    kernels.push(['fwd scan/forward', scanForward(device, { drive, saved: membrane, spikes, steps: T, batch: B, neurons: H, neuron: lifKernel(np) })]);
     if (event) {
       kernels.push(['fwd compact-rows hidden', compact(device, { spikes, rows, cols: H, lists: hL.rows })]);
       for (const d of colLists(device, { rowLists: hL.rows, rows, cols: H, lists: hL.cols })) kernels.push([`fwd ${d.name} hidden`, d]);
@@ -116,7 +117,7 @@ try {
         ? [`bwd event-weight-grad dWo (out=10,in=${H},rows=${rows})`, eventWeightGrad(device, { spikes, colLists: hL.cols, gradDrive: roDrive, gradWeights: net.readout.grad, rows, outputs: O, inputs: H })]
         : [`bwd matmul transA dWo (m=10,n=${H},k=${rows})`, matmul(device, { a: roDrive, b: spikes, c: net.readout.grad, m: O, n: H, k: rows, transA: true })],
       [`bwd matmul plain gS (m=${rows},n=${H},k=10)`, matmul(device, { a: roDrive, b: net.readout.weights, c: gradSpikes, m: rows, n: H, k: O })],
-      ['bwd lif-backward', lifBackward(device, { membrane, spikes, gradSpikes, gradDrive: drive, steps: T, batch: B, neurons: H, params: np, surrogate: spec.surrogate })],
+      ['bwd scan/backward', scanBackward(device, { saved: membrane, spikes, gradSpikes, gradDrive: drive, steps: T, batch: B, neurons: H, neuron: lifKernel(np), surrogate: spec.surrogate })],
       event
         ? [`bwd event-weight-grad dW1 (out=${H},in=784,rows=${rows})`, eventWeightGrad(device, { spikes: input, colLists: inL.cols, gradDrive: drive, gradWeights: net.hidden[0].w.grad, rows, outputs: H, inputs: 784 })]
         : [`bwd matmul transA dW1 (m=${H},n=784,k=${rows})`, matmul(device, { a: drive, b: input, c: net.hidden[0].w.grad, m: H, n: 784, k: rows, transA: true })],

@@ -3,8 +3,8 @@
  * GPU times and the adapter's measured copy bandwidth and FP32 peak.
  *
  *   Linear(n→n, no bias) + LIF, batch 16, T = 500, dense float inputs [T][B][n];
- *   forward = linear/matmul (T·B rows) + neurons/lif-forward;
- *   forward+backward = forward, then loss = Σ spikes: neurons/lif-backward with
+ *   forward = linear/matmul (T·B rows) + scan/forward (LIF);
+ *   forward+backward = forward, then loss = Σ spikes: scan/backward (LIF) with
  *   dL/dS = 1, and dW = dL/d driveᵀ · x (linear/matmul transA). No input gradient
  *   (the inputs do not require one in the published benchmark either).
  *
@@ -50,12 +50,12 @@ import { dirname } from 'node:path';
 import { describeDevice, requestDevice, type WebspikeDevice } from '../src/gpu/device.js';
 import { readF32, storageBuffer } from '../src/gpu/buffers.js';
 import { createProfiler } from '../src/gpu/profiler.js';
-import { lifParams } from '../src/neurons/lif.js';
+import { lifKernel, lifParams } from '../src/neurons/lif.js';
 import { fastSigmoid } from '../src/surrogates.js';
 import { grid1d, type Dispatch } from '../kernels/kernel.js';
 import { matmul } from '../kernels/linear/matmul.js';
-import { lifForward } from '../kernels/neurons/lif-forward.js';
-import { lifBackward } from '../kernels/neurons/lif-backward.js';
+import { scanForward } from '../kernels/scan/forward.js';
+import { scanBackward } from '../kernels/scan/backward.js';
 import { createRng } from '../src/reference/random.js';
 
 const argv = process.argv.slice(2);
@@ -282,10 +282,10 @@ async function benchSize(n: number, peak: { gbs: number; copyKernelGbs: number; 
 
   const fwd: [string, Dispatch][] = [
     ['matmul x·Wᵀ', matmul(device, { a: x, b: w, c: drive, m: rows, n, k: n, transB: true })],
-    ['lif-forward', lifForward(device, { drive, membrane, spikes, steps: T, batch: B, neurons: n, params })],
+    ['lif-forward', scanForward(device, { drive, saved: membrane, spikes, steps: T, batch: B, neurons: n, neuron: lifKernel(params) })],
   ];
   const bwd: [string, Dispatch][] = [
-    ['lif-backward', lifBackward(device, { membrane, spikes, gradSpikes, gradDrive: drive, steps: T, batch: B, neurons: n, params, surrogate })],
+    ['lif-backward', scanBackward(device, { saved: membrane, spikes, gradSpikes, gradDrive: drive, steps: T, batch: B, neurons: n, neuron: lifKernel(params), surrogate })],
     ['matmul dW = gᵀ·x', matmul(device, { a: drive, b: x, c: dw, m: n, n, k: rows, transA: true })],
   ];
   const el = rows * n;

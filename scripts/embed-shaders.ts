@@ -1,5 +1,5 @@
 /**
- * Embeds every `shaders/**.wgsl` file into `src/generated/shaders.ts`, the one
+ * Embeds every `shaders/**.wgsl` file into `kernels/wgsl.generated.ts`, the one
  * way WGSL reaches every runtime (Node, Deno, the browser bundle).
  *   tsx scripts/embed-shaders.ts          write the module
  *   tsx scripts/embed-shaders.ts --check  exit 1 if the module is out of date
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shaderDir = join(root, 'shaders');
-const outFile = join(root, 'src', 'generated', 'shaders.ts');
+const outFile = join(root, 'kernels', 'wgsl.generated.ts');
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -38,7 +38,7 @@ if (isMain) {
   if (process.argv.includes('--check')) {
     const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
     if (current !== text) {
-      console.error('src/generated/shaders.ts is out of date: run `npm run embed`');
+      console.error('kernels/wgsl.generated.ts is out of date: run `npm run embed`');
       process.exit(1);
     }
   } else {

@@ -14,19 +14,15 @@
  *     from `shaders/common/surrogates/<name>.wgsl`; the slope reaches the
  *     shader at run time through a uniform.
  */
-import { shader } from './shaders.js';
+import { shader } from '../kernels/shaders.js';
+import type { SurrogateSnippet } from '../kernels/types.js';
 
-export interface Surrogate {
-  /** kebab-case name, e.g. 'fast-sigmoid' */
-  readonly name: string;
-  /** slope / sharpness parameter k */
-  readonly slope: number;
+/** A surrogate derivative: its kernel part (name, slope, WGSL) and its float64 functions. */
+export interface Surrogate extends SurrogateSnippet {
   /** smooth step whose derivative is `derivative` (the primitive, 0 at −∞) */
   fn(x: number): number;
   /** the surrogate derivative σ′(x) */
   derivative(x: number): number;
-  /** WGSL defining `fn surrogate_grad(x: f32, slope: f32) -> f32` */
-  readonly wgsl: string;
 }
 
 export interface SlopeOptions {

@@ -6,7 +6,7 @@
  * (shaders/common/eventprop-layer.wgsl: grad/eventprop-hidden,
  * grad/eventprop-first-spike, grad/eventprop-recurrent).
  */
-import { shader } from '../../src/shaders.js';
+import { shader } from '../shaders.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type BindingType, type Dispatch, type KernelSpec } from '../kernel.js';
 
 /** Workgroup size of the one-thread-per-neuron event kernels. */

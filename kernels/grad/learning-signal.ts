@@ -1,11 +1,10 @@
-import { shader } from '../../src/shaders.js';
-import type { LifParams } from '../../src/neurons/lif.js';
-import type { Surrogate } from '../../src/surrogates.js';
+import { shader } from '../shaders.js';
+import type { LifConstants, SurrogateSnippet } from '../types.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 export const WORKGROUP = 64;
 
-export function learningSignalSpec(surrogate: Surrogate, applyResponse: boolean): KernelSpec {
+export function learningSignalSpec(surrogate: SurrogateSnippet, applyResponse: boolean): KernelSpec {
   return {
     name: `grad/learning-signal(${surrogate.name})`,
     code: shader('common/grid') + shader('common/readout-response') + surrogate.wgsl + shader('grad/learning-signal'),
@@ -17,7 +16,7 @@ export function learningSignalSpec(surrogate: Surrogate, applyResponse: boolean)
 /** δ = σ′(U − ϑ)·λ (·scale·h[n] when `responseScale` is given), in place on `delta`. */
 export function learningSignal(device: GPUDevice, a: {
   clock: GPUBuffer; membrane: GPUBuffer; delta: GPUBuffer; batch: number; neurons: number; steps: number;
-  params: LifParams; surrogate: Surrogate; responseScale?: number;
+  params: LifConstants; surrogate: SurrogateSnippet; responseScale?: number;
 }): Dispatch {
   const spec = learningSignalSpec(a.surrogate, a.responseScale !== undefined);
   const count = a.batch * a.neurons;

@@ -1,5 +1,5 @@
-import { shader } from '../../src/shaders.js';
-import type { ReadoutReduce } from '../../src/model/network.js';
+import { shader } from '../shaders.js';
+import type { ReadoutReduce } from '../types.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 import { REDUCE_CODE } from '../loss/cross-entropy.js';
 

@@ -1,5 +1,5 @@
-import { shader } from '../../src/shaders.js';
-import type { LifParams } from '../../src/neurons/lif.js';
+import { shader } from '../shaders.js';
+import type { LifConstants } from '../types.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 export const WORKGROUP = 64;
@@ -11,7 +11,7 @@ export interface RtrlSensitivityVariant {
   directSequence: boolean;
 }
 
-export function rtrlSensitivitySpec(params: LifParams, v: RtrlSensitivityVariant): KernelSpec {
+export function rtrlSensitivitySpec(params: LifConstants, v: RtrlSensitivityVariant): KernelSpec {
   return {
     name: 'grad/rtrl-sensitivity',
     code: shader('common/grid') + shader('grad/rtrl-sensitivity'),
@@ -44,7 +44,7 @@ export interface RtrlSensitivityArgs {
   below: number;
   paramsLen: number;
   cols: number;
-  params: LifParams;
+  params: LifConstants;
 }
 
 /** One step of dU, dI of a hidden layer w.r.t. every entry of one parameter tensor. */

@@ -1,10 +1,10 @@
-import { shader } from '../../src/shaders.js';
-import type { Surrogate } from '../../src/surrogates.js';
+import { shader } from '../shaders.js';
+import type { SurrogateSnippet } from '../types.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 export const WORKGROUP = 64;
 
-export function rtrlSpikeSensitivitySpec(surrogate: Surrogate): KernelSpec {
+export function rtrlSpikeSensitivitySpec(surrogate: SurrogateSnippet): KernelSpec {
   return {
     name: `grad/rtrl-spike-sensitivity(${surrogate.name})`,
     code: shader('common/grid') + surrogate.wgsl + shader('grad/rtrl-spike-sensitivity'),
@@ -16,7 +16,7 @@ export function rtrlSpikeSensitivitySpec(surrogate: Surrogate): KernelSpec {
 /** dS = σ′(U − ϑ)·dU for [B][N][P] sensitivities; `sens` holds dU in its first B·N·P floats. */
 export function rtrlSpikeSensitivity(device: GPUDevice, a: {
   membrane: GPUBuffer; sens: GPUBuffer; sensSpikes: GPUBuffer; batch: number; neurons: number; paramsLen: number;
-  threshold: number; surrogate: Surrogate;
+  threshold: number; surrogate: SurrogateSnippet;
 }): Dispatch {
   const spec = rtrlSpikeSensitivitySpec(a.surrogate);
   const count = a.batch * a.neurons * a.paramsLen;

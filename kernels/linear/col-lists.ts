@@ -1,4 +1,4 @@
-import { shader } from '../../src/shaders.js';
+import { shader } from '../shaders.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type ClearingDispatch, type KernelSpec } from '../kernel.js';
 import type { SpikeLists } from './compact.js';
 

@@ -1,4 +1,4 @@
-import { shader } from '../../src/shaders.js';
+import { shader } from '../shaders.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 export const WORKGROUP = 64;

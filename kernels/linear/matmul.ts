@@ -1,6 +1,6 @@
-import { shader } from '../../src/shaders.js';
-import { isSoftwareDevice } from '../../src/gpu/device.js';
-import { storageBuffer } from '../../src/gpu/buffers.js';
+import { shader } from '../shaders.js';
+import { isSoftwareDevice } from '../adapter.js';
+import { storageBuffer } from '../buffers.js';
 import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 import { batchSum } from '../grad/batch-sum.js';
 

@@ -1,5 +1,5 @@
-import { shader } from '../../src/shaders.js';
-import type { ReadoutReduce } from '../../src/model/network.js';
+import { shader } from '../shaders.js';
+import type { ReadoutReduce } from '../types.js';
 import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 export const REDUCE_CODE: Record<ReadoutReduce, number> = { max: 0, mean: 1, sum: 2 };

@@ -1,4 +1,4 @@
-import { shader } from '../../src/shaders.js';
+import { shader } from '../shaders.js';
 import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec, type UniformBlock } from '../kernel.js';
 import { MAX_OUTPUTS } from './cross-entropy.js';
 

@@ -1,6 +1,5 @@
-import { shader } from '../../src/shaders.js';
-import type { LifParams } from '../../src/neurons/lif.js';
-import type { Surrogate } from '../../src/surrogates.js';
+import { shader } from '../shaders.js';
+import type { LifConstants, SurrogateSnippet } from '../types.js';
 import { bind, pipelineFor, placeholders, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 import { halfMembraneWords } from './lif-fused-forward.js';
 
@@ -39,14 +38,14 @@ export interface LifFusedBackwardArgs {
   batch: number;
   neurons: number;
   inputs: number;
-  params: LifParams;
-  surrogate: Surrogate;
+  params: LifConstants;
+  surrogate: SurrogateSnippet;
   /** inputs may take values other than 0 and 1 (see lifFusedForward) */
   graded?: boolean;
 }
 
 export function lifFusedBackwardSpec(
-  params: LifParams, surrogate: Surrogate, top: boolean, writeGradDrive: boolean, weightGrad = true, storage: 'f32' | 'f16' = 'f32', graded = false, outTexture = false,
+  params: LifConstants, surrogate: SurrogateSnippet, top: boolean, writeGradDrive: boolean, weightGrad = true, storage: 'f32' | 'f16' = 'f32', graded = false, outTexture = false,
 ): KernelSpec {
   return {
     name: `neurons/lif-fused-backward(${surrogate.name})`,

@@ -1,5 +1,5 @@
-import { shader } from '../../src/shaders.js';
-import type { LifParams } from '../../src/neurons/lif.js';
+import { shader } from '../shaders.js';
+import type { LifConstants } from '../types.js';
 import { maskWords } from '../linear/mask-lists.js';
 import { bind, pipelineFor, placeholders, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
@@ -56,7 +56,7 @@ export interface LifFusedForwardArgs {
   batch: number;
   neurons: number;
   inputs: number;
-  params: LifParams;
+  params: LifConstants;
   /** membrane storage for the backward scan (default 'f32') */
   storage?: 'f32' | 'f16';
   /** inputs may take values other than 0 and 1 (the variant that weights each event by its value) */
@@ -64,7 +64,7 @@ export interface LifFusedForwardArgs {
 }
 
 /** `partial`: some thread's neurons run past N (N not a multiple of 128), so the scan checks each neuron's index. */
-export function lifFusedForwardSpec(params: LifParams, storage: 'f32' | 'f16' = 'f32', texture = false, graded = false, partial = true, writeSpikes = true): KernelSpec {
+export function lifFusedForwardSpec(params: LifConstants, storage: 'f32' | 'f16' = 'f32', texture = false, graded = false, partial = true, writeSpikes = true): KernelSpec {
   return {
     name: 'neurons/lif-fused-forward',
     code: shader('neurons/lif-fused-forward'),

@@ -1,6 +1,5 @@
-import { shader } from '../../src/shaders.js';
-import type { LifParams } from '../../src/neurons/lif.js';
-import type { Surrogate } from '../../src/surrogates.js';
+import { shader } from '../shaders.js';
+import type { LifConstants, SurrogateSnippet } from '../types.js';
 import type { KernelSpec } from '../kernel.js';
 import { LIF_RECURRENT_WORKGROUP, lifRecurrentScan, type LifRecurrentScan, type LifRecurrentScanArgs } from './lif-recurrent.js';
 
@@ -14,10 +13,10 @@ export interface LifRecurrentBackwardArgs extends LifRecurrentScanArgs {
   gradDrive: GPUBuffer;
   /** scratch [B][N] */
   gradMembrane: GPUBuffer;
-  surrogate: Surrogate;
+  surrogate: SurrogateSnippet;
 }
 
-export function lifRecurrentBackwardSpec(params: LifParams, surrogate: Surrogate): KernelSpec {
+export function lifRecurrentBackwardSpec(params: LifConstants, surrogate: SurrogateSnippet): KernelSpec {
   return {
     name: `neurons/lif-recurrent-backward-step(${surrogate.name})`,
     code: shader('common/grid') + surrogate.wgsl + shader('common/lif-recurrent') + shader('neurons/lif-recurrent-backward-step'),

@@ -1,5 +1,5 @@
-import { shader } from '../../src/shaders.js';
-import type { LifParams } from '../../src/neurons/lif.js';
+import { shader } from '../shaders.js';
+import type { LifConstants } from '../types.js';
 import type { KernelSpec } from '../kernel.js';
 import { LIF_RECURRENT_WORKGROUP, lifRecurrentScan, type LifRecurrentScan, type LifRecurrentScanArgs } from './lif-recurrent.js';
 
@@ -14,7 +14,7 @@ export interface LifRecurrentArgs extends LifRecurrentScanArgs {
   synCurrent: GPUBuffer;
 }
 
-export function lifRecurrentStepSpec(params: LifParams): KernelSpec {
+export function lifRecurrentStepSpec(params: LifConstants): KernelSpec {
   return {
     name: 'neurons/lif-recurrent-step',
     code: shader('common/grid') + shader('common/lif-recurrent') + shader('neurons/lif-recurrent-step'),

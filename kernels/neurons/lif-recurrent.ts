@@ -4,7 +4,7 @@
  * neurons/lif-recurrent-backward-step): the uniforms, one thread per (sample,
  * neuron), one dispatch per step slot in one pass, and the rows each clears first.
  */
-import type { LifParams } from '../../src/neurons/lif.js';
+import type { LifConstants } from '../types.js';
 import { bindSteps, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec, type StepIndex } from '../kernel.js';
 
 export const LIF_RECURRENT_WORKGROUP = 64;
@@ -14,7 +14,7 @@ export interface LifRecurrentScanArgs {
   steps: number;
   batch: number;
   neurons: number;
-  params: LifParams;
+  params: LifConstants;
   stepIndex: StepIndex;
 }
 

@@ -1,5 +1,5 @@
-import { shader } from '../../src/shaders.js';
-import type { LifParams } from '../../src/neurons/lif.js';
+import { shader } from '../shaders.js';
+import type { LifConstants } from '../types.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 export const WORKGROUP = 64;
@@ -20,10 +20,10 @@ export interface LifStepArgs {
   batch: number;
   neurons: number;
   inputs: number;
-  params: LifParams;
+  params: LifConstants;
 }
 
-export function lifStepSpec(params: LifParams, entryPoint: 'spike' | 'update', recurrent: boolean, inputSequence: boolean): KernelSpec {
+export function lifStepSpec(params: LifConstants, entryPoint: 'spike' | 'update', recurrent: boolean, inputSequence: boolean): KernelSpec {
   return {
     name: `neurons/lif-step/${entryPoint}`,
     code: shader('common/grid') + shader('neurons/lif-step'),

@@ -1,4 +1,4 @@
-import { shader } from '../../src/shaders.js';
+import { shader } from '../shaders.js';
 import { bind, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 /** Outputs up to which the readout's reverse scan keeps all outputs of a sample in one thread (neurons/readout-fused-backward-quads). */

@@ -1,4 +1,4 @@
-import { shader } from '../../src/shaders.js';
+import { shader } from '../shaders.js';
 import { bind, pipelineFor, type Dispatch, type KernelSpec } from '../kernel.js';
 
 export const stepClockSpec = (): KernelSpec => ({

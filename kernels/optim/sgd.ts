@@ -1,4 +1,4 @@
-import { shader } from '../../src/shaders.js';
+import { shader } from '../shaders.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type KernelSpec, type UniformBlock, type Dispatch } from '../kernel.js';
 
 export const WORKGROUP = 64;

@@ -1,14 +1,8 @@
 /** Buffer helpers: creation with labels, uploads, and readback (never inside the time loop). */
 
-export const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+import { STORAGE, storageBuffer } from '../../kernels/buffers.js';
 
-export function storageBuffer(device: GPUDevice, label: string, bytes: number): GPUBuffer {
-  const max = device.limits.maxStorageBufferBindingSize;
-  if (bytes > max) {
-    throw new RangeError(`${label}: needs a ${(bytes / 2 ** 20).toFixed(1)} MiB storage buffer but the adapter allows at most ${(max / 2 ** 20).toFixed(1)} MiB; use a smaller batch or fewer steps`);
-  }
-  return device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: STORAGE() });
-}
+export { STORAGE, storageBuffer };
 
 export function uploadBuffer(device: GPUDevice, label: string, data: Float32Array | Uint32Array): GPUBuffer {
   const buffer = storageBuffer(device, label, data.byteLength);

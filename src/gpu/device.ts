@@ -12,6 +12,7 @@
  * check `device.features` and fall back to portable WGSL on devices without it;
  * `subgroups: false` asks for a device without them).
  */
+import { markSoftwareDevice } from '../../kernels/adapter.js';
 import { throttleDawnPolling } from './polling.js';
 import { currentHost, mappedLibraries, type Host } from './host-files.js';
 import { attemptEnv, noAdapterMessage, planDrivers, userDriverChoice, type SoftwareChoice, type SoftwareDriver } from './vulkan-drivers.js';
@@ -237,20 +238,7 @@ function driverName(a: AdapterSummary): string {
   return a.description || [a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || 'unknown';
 }
 
-/** Whether each device from requestDevice() runs on a software adapter (read by kernels that pick a path per adapter). */
-const softwareDevices = new WeakMap<GPUDevice, boolean>();
-
-/**
- * true / false for a device made by requestDevice(); otherwise what the device's
- * adapterInfo says where the runtime exposes it, else undefined.
- */
-export function isSoftwareDevice(device: GPUDevice): boolean | undefined {
-  const known = softwareDevices.get(device);
-  if (known !== undefined) return known;
-  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
-  if (!info || !(info.vendor || info.description || info.device)) return undefined;
-  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
-}
+export { isSoftwareDevice } from '../../kernels/adapter.js';
 
 /** The runtime each device from requestDevice() was made in ('deno' runs wgpu, 'node' and 'browser' Dawn). */
 const deviceRuntimes = new WeakMap<GPUDevice, Runtime>();
@@ -301,7 +289,7 @@ export async function requestDevice(opts: DeviceOptions = {}): Promise<WebspikeD
       maxComputeWorkgroupsPerDimension: al.maxComputeWorkgroupsPerDimension,
     },
   });
-  softwareDevices.set(device, summary.software);
+  markSoftwareDevice(device, summary.software);
   deviceRuntimes.set(device, runtime);
   // dawn.node polls in a loop that takes a core from a software adapter's workers: throttle it
   const throttle = opts.throttlePolling ?? true;

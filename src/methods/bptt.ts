@@ -57,8 +57,9 @@ import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused
 import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
 import { readoutFusedBackward, readoutGradSliceLayout } from '../../kernels/neurons/readout-fused-backward.js';
 
-import { lifForward } from '../../kernels/neurons/lif-forward.js';
-import { lifBackward } from '../../kernels/neurons/lif-backward.js';
+import { lifKernel } from '../neurons/lif.js';
+import { scanForward } from '../../kernels/scan/forward.js';
+import { scanBackward } from '../../kernels/scan/backward.js';
 import { lifRecurrentForward } from '../../kernels/neurons/lif-recurrent-step.js';
 import { lifRecurrentBackward } from '../../kernels/neurons/lif-recurrent-backward-step.js';
 import { readoutBackward, readoutForward } from '../../kernels/neurons/readout.js';
@@ -276,6 +277,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   const { device, spec } = net;
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;
+  const neuron = lifKernel(p);
   const rows = T * B;
   const owned: GPUBuffer[] = [];
   const ownedTextures: GPUTexture[] = [];
@@ -523,7 +525,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
           synCurrent: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p, stepIndex: steps!,
         }));
       } else {
-        forward.push(lifForward(device, { drive: layer.drive, membrane: layer.membrane, spikes: layer.spikes, steps: T, batch: B, neurons: layer.size, params: p }));
+        forward.push(scanForward(device, { drive: layer.drive, saved: layer.membrane, spikes: layer.spikes, steps: T, batch: B, neurons: layer.size, neuron }));
       }
       prevSpikes = layer.spikes;
       prevSize = layer.size;
@@ -552,9 +554,9 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
         }));
         backward.push(...weightGrad(layer.spikes, layer.size, `hidden.${l}`, layer.drive, param.v.grad, layer.size));
       } else {
-        backward.push(lifBackward(device, {
-          membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, gradDrive: layer.drive,
-          steps: T, batch: B, neurons: layer.size, params: p, surrogate: spec.surrogate,
+        backward.push(scanBackward(device, {
+          saved: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, gradDrive: layer.drive,
+          steps: T, batch: B, neurons: layer.size, neuron, surrogate: spec.surrogate,
         }));
       }
       backward.push(...weightGrad(belowSpikes, belowSize, below ? `hidden.${l - 1}` : 'input', layer.drive, param.w.grad, layer.size));

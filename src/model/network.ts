@@ -1,8 +1,9 @@
 import type { LifParams } from '../neurons/lif.js';
 import type { Surrogate } from '../surrogates.js';
+import type { ReadoutReduce } from '../../kernels/types.js';
 
 /** How the readout trace y[n] = Uo[n] (n = 0…T−1) is reduced to logits. */
-export type ReadoutReduce = 'max' | 'mean' | 'sum';
+export type { ReadoutReduce };
 
 export interface HiddenLayerSpec {
   readonly size: number;

@@ -10,19 +10,13 @@
  * with the same α, β: Io[n+1] = α·Io[n] + Wo·S_L[n], Uo[n+1] = β·Uo[n] + Io[n],
  * and its output at step n is Uo[n], n = 0…T−1.
  */
-export type ResetMode = 'subtract' | 'zero';
+import { shader } from '../../kernels/shaders.js';
+import type { LifConstants, NeuronKernel, ResetMode } from '../../kernels/types.js';
 
-export interface LifParams {
-  /** synaptic decay per step, α = exp(−Δt/τ_syn) */
-  readonly alpha: number;
-  /** membrane decay per step, β = exp(−Δt/τ_mem) */
-  readonly beta: number;
-  /** firing threshold ϑ */
-  readonly threshold: number;
-  readonly reset: ResetMode;
-  /** when true the backward pass does not differentiate the reset term */
-  readonly detachReset: boolean;
-}
+export type { ResetMode };
+
+/** α, β, ϑ, reset and detachReset of a LIF layer: the constants its kernels take. */
+export type LifParams = LifConstants;
 
 export interface LifOptions {
   /** time step Δt in ms (default 1) */
@@ -57,4 +51,15 @@ export function lifParams(options: LifOptions = {}): LifParams {
   const reset = options.reset ?? 'subtract';
   if (reset !== 'subtract' && reset !== 'zero') throw new RangeError(`LIF reset must be 'subtract' or 'zero', got ${String(reset)}`);
   return { alpha, beta, threshold, reset, detachReset: options.detachReset ?? false };
+}
+
+/** LIF as the neuron-agnostic scans take it (kernels/scan/, shaders/neurons/lif.wgsl). */
+export function lifKernel(p: LifParams): NeuronKernel {
+  return {
+    kind: 'lif',
+    wgsl: shader('neurons/lif'),
+    gradWgsl: shader('neurons/lif-grad'),
+    uniforms: { alpha: p.alpha, beta: p.beta, threshold: p.threshold },
+    constants: { RESET_ZERO: p.reset === 'zero', DETACH_RESET: p.detachReset },
+  };
 }

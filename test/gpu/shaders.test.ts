@@ -7,12 +7,13 @@ import { compactSpec } from '../../kernels/linear/compact.js';
 import { colListsSpec } from '../../kernels/linear/col-lists.js';
 import { eventForwardSpec } from '../../kernels/linear/event-forward.js';
 import { eventWeightGradSpec } from '../../kernels/linear/event-weight-grad.js';
-import { lifForwardSpec } from '../../kernels/neurons/lif-forward.js';
+import { scanForwardSpec } from '../../kernels/scan/forward.js';
+import { scanBackwardSpec } from '../../kernels/scan/backward.js';
+import { lifKernel } from '../../src/neurons/lif.js';
 import { eventLifForwardSpec } from '../../kernels/neurons/event-lif-forward.js';
 import { eventReadoutMaxSpec } from '../../kernels/neurons/event-readout-max.js';
 import { eventPropReadoutSpec } from '../../kernels/grad/eventprop-readout.js';
 import { eventPropHiddenSpec } from '../../kernels/grad/eventprop-hidden.js';
-import { lifBackwardSpec } from '../../kernels/neurons/lif-backward.js';
 import { rowListsSpec } from '../../kernels/linear/row-lists.js';
 import { weightTexelsSpec } from '../../kernels/linear/weight-texels.js';
 import { selectGradedSpec } from '../../kernels/linear/select-graded.js';
@@ -51,9 +52,9 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
   for (const reset of ['subtract', 'zero'] as const) {
     const p = lifParams({ reset, detachReset: true });
-    specs.push(lifForwardSpec(p), lifRecurrentStepSpec(p), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'), lifFusedForwardSpec(p, 'f32', true), lifFusedForwardSpec(p, 'f16', true), lifFusedForwardSpec(p, 'f32', true, true), lifFusedForwardSpec(p, 'f32', true, false, false));
+    specs.push(scanForwardSpec(lifKernel(p)), lifRecurrentStepSpec(p), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'), lifFusedForwardSpec(p, 'f32', true), lifFusedForwardSpec(p, 'f16', true), lifFusedForwardSpec(p, 'f32', true, true), lifFusedForwardSpec(p, 'f32', true, false, false));
     for (const name of SURROGATE_NAMES) {
-      specs.push(lifBackwardSpec(p, surrogateByName(name)), lifRecurrentBackwardSpec(p, surrogateByName(name)));
+      specs.push(scanBackwardSpec(lifKernel(p), surrogateByName(name)), lifRecurrentBackwardSpec(p, surrogateByName(name)));
       for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f32', true));
     }
   }
@@ -76,7 +77,7 @@ describe('WGSL', () => {
   });
 
   gpuTest('the embedded shader module is up to date with shaders/', () => {
-    const current = readFileSync(new URL('../../src/generated/shaders.ts', import.meta.url), 'utf8');
-    expect(current === renderShaderModule(), 'src/generated/shaders.ts is stale: run npm run embed').toBe(true);
+    const current = readFileSync(new URL('../../kernels/wgsl.generated.ts', import.meta.url), 'utf8');
+    expect(current === renderShaderModule(), 'kernels/wgsl.generated.ts is stale: run npm run embed').toBe(true);
   });
 });

@@ -13,7 +13,7 @@ import {
   triangle,
   type Surrogate,
 } from '../../src/surrogates.js';
-import { shader } from '../../src/shaders.js';
+import { shader } from '../../kernels/shaders.js';
 
 const FACTORIES = { fastSigmoid, triangle, exponential, arctan, sigmoidDerivative, gaussian } as const;
 
