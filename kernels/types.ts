@@ -51,4 +51,8 @@ export interface NeuronKernel {
   readonly uniforms: Readonly<Record<string, number>>;
   /** override constants the snippet declares (e.g. RESET_ZERO) */
   readonly constants: Readonly<Record<string, number | boolean>>;
+  /** f32 fields of NeuronState, NeuronSaved and NeuronAdjoint (their array strides are 4 bytes each) */
+  readonly stateFloats: number;
+  readonly savedFloats: number;
+  readonly adjointFloats: number;
 }

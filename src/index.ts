@@ -32,9 +32,10 @@ export {
 export { latencyImages, yinYangEvents, type EventDataset } from './train/event-data.js';
 export type { EpochDiagnostics } from './train/event-diagnostics.js';
 export { CollapseWatch, type CollapseWatchOptions } from './train/collapse-watch.js';
-export type { SilentLabelRule } from './reference/eventprop.js';
-export { validateEventSpec, type EventLifSpec, type EventOutputKind, type InputSpike, type EventSpike } from './reference/event-lif.js';
+export type { SilentLabelRule } from './model/event-network.js';
+export { validateEventSpec, type EventLifSpec, type EventOutputKind, type InputSpike, type EventSpike } from './model/event-network.js';
 export { poisson, latency, encoderByName, encodeCpu, type EncoderSpec } from './encode/encoders.js';
+export { encoderSeed } from './encode/rng.js';
 export { adamOptimizer, sgdOptimizer, createOptimizer, type OptimizerSpec, type GpuOptimizer } from './optim/optimizer.js';
 export { train, specFromConfig, DEFAULT_TRAIN_CONFIG, NonFiniteGradientError, type TrainConfig, type EpochMetrics, type Progress } from './train/trainer.js';
 export { trainSequences, evaluateSequences, type SequenceTrainOptions, type SequenceEpochMetrics } from './train/sequences.js';

@@ -7,7 +7,7 @@
  * idle, loading, training, paused, stopping, done, stopped, error, lost.
  */
 import {
-  describeDevice, epochSeed, parseCheckpoint, requestDevice, serializeCheckpoint, train,
+  describeDevice, encoderSeed, parseCheckpoint, requestDevice, serializeCheckpoint, train,
   specFromConfig, type Checkpoint, type DatasetSplits, type EpochMetrics, type NetworkWeights, type Progress, type TrainConfig, type WebspikeDevice,
 } from 'webspike';
 import { barList, lineChart, type Series } from './charts.js';
@@ -450,7 +450,7 @@ async function showSample(): Promise<void> {
   const spec = specFromConfig(config, data.train.rows * data.train.cols, Math.max(data.train.classes, data.test.classes));
   const index = Math.min(Math.max(0, num('sample-index')), data.test.count - 1);
   const choice = METHODS.find((m) => m.id === $<HTMLSelectElement>('method').value) ?? METHODS[0];
-  const a = await sampleActivity(gpu.device, choice.make(num('update-every')), spec, weights, config.encoder, data.test, index, config.steps, epochSeed(config.seed, 0xffff));
+  const a = await sampleActivity(gpu.device, choice.make(num('update-every')), spec, weights, config.encoder, data.test, index, config.steps, encoderSeed(config.seed, 0xffff));
   const counts = drawRaster($<HTMLCanvasElement>('raster'), a);
   drawTraces($('trace-chart') as unknown as SVGSVGElement, a);
   const info = $('sample-info');

@@ -15,8 +15,8 @@ import {
 } from '../train/event-trainer.js';
 import { eventPropGradients } from '../methods/eventprop-gpu.js';
 import { parameterShapes, weightList } from '../model/network.js';
-import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
-import type { SilentLabelRule } from '../reference/eventprop.js';
+import type { EventLifSpec, InputSpike } from '../model/event-network.js';
+import type { SilentLabelRule } from '../model/event-network.js';
 import { BatchFileError, type GradientReport } from './grad.js';
 import { progressBar } from './progress.js';
 import { hiddenSizes, int, num, pair } from './args.js';

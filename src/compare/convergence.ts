@@ -12,8 +12,8 @@
  */
 import { continuousTwin, convergence, inputSpikesFromSteps, type ConvergencePoint } from '../model/discretize.js';
 import type { NetworkSpec } from '../model/network.js';
-import type { WeightsLike } from '../reference/lif-network.js';
-import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
+import type { WeightsLike } from '../model/weights.js';
+import type { EventLifSpec, InputSpike } from '../model/event-network.js';
 
 export interface ConvergenceSection {
   /** whose weights (e.g. 'bptt (final)') */

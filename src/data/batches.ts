@@ -46,23 +46,23 @@ export function createRng(seed: number): Rng {
 }
 
 /**
- * Seed for a given (seed, epoch): mixes both through splitmix32 so that nearby
+ * Seed of an epoch's shuffle for a given (seed, epoch): mixes both through splitmix32 so that nearby
  * seeds / epochs give unrelated streams.
  */
-export function epochSeed(seed: number, epoch: number): number {
+export function shuffleSeed(seed: number, epoch: number): number {
   const a = splitmix32((seed >>> 0) ^ 0x5bd1e995)();
   return splitmix32((a ^ Math.imul(epoch >>> 0, 0x27d4eb2f)) >>> 0)();
 }
 
 /**
- * A permutation of 0..count-1, by Fisher–Yates with the PRNG `createRng(epochSeed(seed, epoch))`.
+ * A permutation of 0..count-1, by Fisher–Yates with the PRNG `createRng(shuffleSeed(seed, epoch))`.
  * The same (count, seed, epoch) always gives the same order, on every platform.
  */
 export function shuffledOrder(count: number, seed: number, epoch = 0): Uint32Array {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`shuffledOrder: count ${count} is not a non-negative integer`);
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
-  const rng = createRng(epochSeed(seed, epoch));
+  const rng = createRng(shuffleSeed(seed, epoch));
   for (let i = count - 1; i > 0; i--) {
     const j = rng.below(i + 1);
     const t = order[i];

@@ -21,7 +21,7 @@ export type { IdxArray, IdxDtype, IdxData, ByteSource } from './idx.js';
 export { datasetFromIdx, datasetFromIdxBytes, subset, takeFirst, classCounts } from './dataset.js';
 export type { ImageDataset, DatasetSplits, DatasetFromIdxOptions } from './dataset.js';
 
-export { splitmix32, createRng, epochSeed, shuffledOrder, batchIndices, gatherBatch } from './batches.js';
+export { splitmix32, createRng, shuffleSeed, shuffledOrder, batchIndices, gatherBatch } from './batches.js';
 export type { Rng, Batch } from './batches.js';
 
 export { sequenceBatch } from './spike-sequences.js';

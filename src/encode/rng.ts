@@ -15,7 +15,7 @@ export function uniform01(seed: number, a: number, b: number, c: number): number
   return (h >>> 8) / 16777216;
 }
 
-/** Seed of the Poisson encoder for an epoch (training) or for evaluation. */
-export function epochSeed(seed: number, epoch: number): number {
+/** Seed of the Poisson encoder for an epoch (training), or for evaluation with epoch 0xffff, as the trainer draws it. */
+export function encoderSeed(seed: number, epoch: number): number {
   return hashU32((seed >>> 0) ^ hashU32(epoch + 0x9e3779b9));
 }

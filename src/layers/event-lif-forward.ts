@@ -43,8 +43,8 @@ import {
   eventLifForward as eventLifForwardKernel, inputMajorWeights, packInputEvents, OUT_SPIKE_BYTES, IN_SPIKE_BYTES,
 } from '../../kernels/neurons/event-lif-forward.js';
 import { eventLifRecurrentForward, MAX_RECURRENT_NEURONS } from '../../kernels/neurons/event-lif-recurrent-forward.js';
-import { validateEventSpec, type EventLifSpec, type EventSpike, type InputSpike } from '../reference/event-lif.js';
-import type { WeightsLike } from '../reference/lif-network.js';
+import { validateEventSpec, type EventLifSpec, type EventSpike, type InputSpike } from '../model/event-network.js';
+import type { WeightsLike } from '../model/weights.js';
 
 export interface EventLifForwardOptions {
   /** time-grid step of the crossing scan (ms); spike times do not depend on it */

@@ -4,8 +4,8 @@
  *
  * Forward, per hidden layer l (time-major [T][B][N] buffers):
  *   drive_l = S_{l−1} · W_lᵀ                      linear/matmul over all T·B rows
- *   (U_l, S_l) = LIF scan of drive_l              neurons/lif-forward, or one
- *                                                 neurons/lif-recurrent-step per n
+ *   (U_l, S_l) = neuron scan of drive_l           scan/forward, or one
+ *                                                 scan/recurrent-step per n
  * readout: drive_o = S_L·W_oᵀ, y = neurons/readout-forward; loss/cross-entropy.
  * Backward (reverse order):
  *   dL/d drive_o = readout-backward(dL/dy);  dW_o = dL/d drive_oᵀ · S_L;  gS_L = dL/d drive_o · W_o
@@ -60,8 +60,7 @@ import { readoutFusedBackward, readoutGradSliceLayout } from '../../kernels/neur
 import { lifKernel } from '../neurons/lif.js';
 import { scanForward } from '../../kernels/scan/forward.js';
 import { scanBackward } from '../../kernels/scan/backward.js';
-import { lifRecurrentForward } from '../../kernels/neurons/lif-recurrent-step.js';
-import { lifRecurrentBackward } from '../../kernels/neurons/lif-recurrent-backward-step.js';
+import { recurrentAdjointBytes, recurrentBackward, recurrentForward, recurrentStateBytes } from '../../kernels/scan/recurrent.js';
 import { readoutBackward, readoutForward } from '../../kernels/neurons/readout.js';
 import { crossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
@@ -325,7 +324,8 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       storeSpikes,
       drive: needDrive ? buf(`bptt/hidden.${l}/drive`, rows * N) : placeholderBuffer(`bptt/hidden.${l}/drive (unused)`),
       gradSpikes: needGradSpikes ? buf(`bptt/hidden.${l}/grad-spikes`, rows * N) : placeholderBuffer(`bptt/hidden.${l}/grad-spikes (unused)`),
-      scratch: h.recurrent ? buf(`bptt/hidden.${l}/scratch`, B * N) : undefined,
+      // the recurrent scan's state (forward), then its carried adjoint (backward)
+      scratch: h.recurrent ? buf(`bptt/hidden.${l}/scratch`, Math.max(recurrentStateBytes(neuron, B, N), recurrentAdjointBytes(neuron, B, N)) / 4) : undefined,
     };
     if (storage === 'f32') observables.set(`hidden.${l}.membrane`, { buffer: layer.membrane, shape: [T, B, N] });
     if (storeSpikes) observables.set(`hidden.${l}.spikes`, { buffer: layer.spikes, shape: [T, B, N] });
@@ -520,9 +520,9 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const param = net.hidden[l];
       forward.push(...propagate(prevSpikes, prevSize, prevLabel, param.w.weights, layer.drive, layer.size));
       if (param.v) {
-        forward.push(lifRecurrentForward(device, {
-          drive: layer.drive, recurrent: param.v.weights, membrane: layer.membrane, spikes: layer.spikes,
-          synCurrent: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p, stepIndex: steps!,
+        forward.push(recurrentForward(device, {
+          drive: layer.drive, recurrent: param.v.weights, saved: layer.membrane, spikes: layer.spikes,
+          state: layer.scratch!, steps: T, batch: B, neurons: layer.size, neuron, stepIndex: steps!,
         }));
       } else {
         forward.push(scanForward(device, { drive: layer.drive, saved: layer.membrane, spikes: layer.spikes, steps: T, batch: B, neurons: layer.size, neuron }));
@@ -547,9 +547,9 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       const belowSpikes = below ? below.spikes : inputSpikes;
       const belowSize = below ? below.size : spec.inputs;
       if (param.v) {
-        backward.push(lifRecurrentBackward(device, {
-          membrane: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, recurrent: param.v.weights,
-          gradDrive: layer.drive, gradMembrane: layer.scratch!, steps: T, batch: B, neurons: layer.size, params: p,
+        backward.push(recurrentBackward(device, {
+          saved: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, recurrent: param.v.weights,
+          gradDrive: layer.drive, adjoint: layer.scratch!, steps: T, batch: B, neurons: layer.size, neuron,
           surrogate: spec.surrogate, stepIndex: steps!,
         }));
         backward.push(...weightGrad(layer.spikes, layer.size, `hidden.${l}`, layer.drive, param.v.grad, layer.size));

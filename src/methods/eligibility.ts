@@ -38,12 +38,12 @@ import type { CrossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
 import type { Profiler } from '../gpu/profiler.js';
 import type { NetworkSpec } from '../model/network.js';
-import { createRng } from '../reference/random.js';
-import type { FeedbackMatrices, LearningSignal } from '../reference/forward-mode.js';
+import { createRng } from '../random.js';
+import type { FeedbackMatrices, LearningSignal } from './learning-signal.js';
 import type { BatchShape, GradientMethod, InputWindows, MethodRun, OnlineUpdates, StoredState } from './method.js';
 import { stepwise } from './stepwise.js';
 
-export type { LearningSignal, FeedbackMatrices } from '../reference/forward-mode.js';
+export type { LearningSignal, FeedbackMatrices } from './learning-signal.js';
 export const LEARNING_SIGNALS: readonly LearningSignal[] = ['symmetric', 'feedback-alignment', 'direct', 'local'];
 
 export interface EligibilityOptions {

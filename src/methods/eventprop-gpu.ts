@@ -65,10 +65,11 @@ import { eventPropReadout } from '../../kernels/grad/eventprop-readout.js';
 import { eventPropHidden } from '../../kernels/grad/eventprop-hidden.js';
 import { eventPropRecurrent } from '../../kernels/grad/eventprop-recurrent.js';
 import { eventPropFirstSpike, FIRST_SPIKE_LOSS_BYTES } from '../../kernels/grad/eventprop-first-spike.js';
-import { eventLoss, type SilentLabelRule } from '../reference/eventprop.js';
+import { eventLoss } from '../reference/eventprop.js';
+import type { SilentLabelRule } from '../model/event-network.js';
 import { batchSum } from '../../kernels/grad/batch-sum.js';
-import type { EventLifSpec, EventSpike, InputSpike, ReadoutMaxKind } from '../reference/event-lif.js';
-import type { Float64Weights, WeightsLike } from '../reference/lif-network.js';
+import type { EventLifSpec, EventSpike, InputSpike, ReadoutMaxKind } from '../model/event-network.js';
+import type { Float64Weights, WeightsLike } from '../model/weights.js';
 import type { Dispatch } from '../../kernels/kernel.js';
 
 export interface EventPropGpuOptions extends EventLifForwardOptions {

@@ -50,9 +50,10 @@
  * trajectory grazes ϑ (touches it without crossing), which a finite grid may
  * resolve either way. `convergence` measures this on a network and its inputs.
  */
-import type { EventLifSpec, EventSpike, InputSpike } from '../reference/event-lif.js';
+import type { EventLifSpec, EventSpike, InputSpike } from '../model/event-network.js';
 import { eventForward } from '../reference/event-lif.js';
-import { referenceForward, type Float64Weights, type ReferenceForwardResult, type WeightsLike } from '../reference/lif-network.js';
+import { referenceForward, type ReferenceForwardResult } from '../reference/lif-network.js';
+import { type Float64Weights, type WeightsLike } from '../model/weights.js';
 import { lifParams } from '../neurons/lif.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
 import type { NetworkSpec, ReadoutReduce } from './network.js';

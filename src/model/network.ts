@@ -1,6 +1,7 @@
 import type { LifParams } from '../neurons/lif.js';
 import type { Surrogate } from '../surrogates.js';
 import type { ReadoutReduce } from '../../kernels/types.js';
+import { createRng } from '../random.js';
 
 /** How the readout trace y[n] = Uo[n] (n = 0…T−1) is reduced to logits. */
 export type { ReadoutReduce };
@@ -107,15 +108,8 @@ export interface InitOptions {
 
 /** Seeded Gaussian initialization, w ~ N(0, gain²/fan_in). */
 export function initWeights(spec: NetworkSpec, opts: InitOptions = {}): NetworkWeights {
-  let state = (opts.seed ?? 1) >>> 0;
-  const uniform = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(opts.seed ?? 1);
+  const uniform = () => rng.next();
   const gauss = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   const fill = (n: number, std: number) => Float32Array.from({ length: n }, () => gauss() * std);
   let prev = spec.inputs;

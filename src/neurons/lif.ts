@@ -61,5 +61,8 @@ export function lifKernel(p: LifParams): NeuronKernel {
     gradWgsl: shader('neurons/lif-grad'),
     uniforms: { alpha: p.alpha, beta: p.beta, threshold: p.threshold },
     constants: { RESET_ZERO: p.reset === 'zero', DETACH_RESET: p.detachReset },
+    stateFloats: 2, // I, U
+    savedFloats: 1, // U[n]
+    adjointFloats: 2, // dL/dI, dL/dU
   };
 }

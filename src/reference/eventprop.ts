@@ -49,6 +49,7 @@
  * smaller and `clipped` counts how often that happened; the result is then no
  * longer the exact gradient. Off by default.
  */
+import type { SilentLabelRule } from '../model/event-network.js';
 import {
   eventForward,
   eventLayout,
@@ -83,7 +84,7 @@ export type EventLoss =
       readonly silentLabel?: SilentLabelRule;
     };
 
-export type SilentLabelRule = 'no-gradient' | 'label-at-missing-time';
+export type { SilentLabelRule } from '../model/event-network.js';
 
 export interface EventLossValue {
   readonly loss: number;

@@ -51,6 +51,7 @@
  *    and the gradient is returned per chunk of k steps (weights held fixed here).
  */
 import type { NetworkSpec } from '../model/network.js';
+import type { FeedbackMatrices, LearningSignal } from '../methods/learning-signal.js';
 import {
   parameterRefs, paramTensor, referenceForward, type ReferenceForwardResult, type WeightsLike,
 } from './lif-network.js';
@@ -221,17 +222,7 @@ export function readoutResponse(alpha: number, beta: number, steps: number, n: n
   return h;
 }
 
-export type LearningSignal = 'symmetric' | 'feedback-alignment' | 'direct' | 'local';
-
-/** The fixed random matrices a learning signal uses, row-major. */
-export interface FeedbackMatrices {
-  /** 'feedback-alignment': G_l replacing W_{l+1} (l < L−1) and Wo (l = L−1), same shapes */
-  alignment?: Float32Array[];
-  /** 'direct': H_l, [O][N_l] */
-  direct?: Float32Array[];
-  /** 'local': the fixed random readout G_l of every layer, [O][N_l] */
-  local?: Float32Array[];
-}
+export type { FeedbackMatrices, LearningSignal };
 
 export interface EligibilityOptions {
   signal: LearningSignal;

@@ -30,17 +30,8 @@
  */
 import type { NetworkSpec } from '../model/network.js';
 
-/** Weights in any numeric array (NetworkWeights' Float32Array, or Float64Array for finite differences). */
-export interface WeightsLike {
-  readonly hidden: readonly { readonly w: ArrayLike<number>; readonly v?: ArrayLike<number> }[];
-  readonly readout: ArrayLike<number>;
-}
-
-/** Float64 copy of a network's weights, same shapes. */
-export interface Float64Weights {
-  hidden: { w: Float64Array; v?: Float64Array }[];
-  readout: Float64Array;
-}
+export type { Float64Weights, WeightsLike } from '../model/weights.js';
+import type { Float64Weights, WeightsLike } from '../model/weights.js';
 
 export type SpikeMode = 'heaviside' | 'smooth';
 

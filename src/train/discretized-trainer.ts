@@ -36,7 +36,7 @@ import type { GradientMethod, MethodRun } from '../methods/method.js';
 import { discretize, driveFactor, inputStep, type DiscreteModel } from '../model/discretize.js';
 import type { NetworkWeights } from '../model/network.js';
 import { createOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
-import type { EventLifSpec } from '../reference/event-lif.js';
+import type { EventLifSpec } from '../model/event-network.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
 import type { EventDataset } from './event-data.js';
 import { eventSpecFromConfig, gaussianEventWeights, networkSpecFromEvent, validateEventConfig, type EventEpochMetrics, type EventTrainConfig } from './event-trainer.js';

@@ -12,8 +12,8 @@
  */
 import type { ImageDataset } from '../data/dataset.js';
 import { mnistLatencySpikes, yinYangSpikes, type YinYangDataset } from '../data/yin-yang.js';
-import { epochSeed, hashU32 } from '../encode/rng.js';
-import type { InputSpike } from '../reference/event-lif.js';
+import { encoderSeed, hashU32 } from '../encode/rng.js';
+import type { InputSpike } from '../model/event-network.js';
 
 export interface EventDataset {
   readonly name: string;
@@ -45,7 +45,7 @@ export function latencyImages(ds: ImageDataset, name: string, enc: LatencyEncodi
       const pixels = ds.images.subarray(i * px, (i + 1) * px);
       if (epoch === undefined || enc.pDrop === 0) return mnistLatencySpikes(pixels, { tMaxMs: enc.tMaxMs });
       // one dropout stream per (seed, epoch, sample): independent of batch composition
-      return mnistLatencySpikes(pixels, { tMaxMs: enc.tMaxMs, pDrop: enc.pDrop, seed: (epochSeed(enc.seed, epoch) ^ hashU32(i)) >>> 0 });
+      return mnistLatencySpikes(pixels, { tMaxMs: enc.tMaxMs, pDrop: enc.pDrop, seed: (encoderSeed(enc.seed, epoch) ^ hashU32(i)) >>> 0 });
     },
   };
 }

@@ -29,8 +29,8 @@ import { eventPropEvaluate, eventPropGradients, type EventPropEvaluation, type E
 import type { NetworkSpec, NetworkWeights } from '../model/network.js';
 import { lifParams } from '../neurons/lif.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
-import type { EventLifSpec, InputSpike } from '../reference/event-lif.js';
-import { createRng } from '../reference/random.js';
+import type { EventLifSpec, InputSpike } from '../model/event-network.js';
+import { createRng } from '../random.js';
 import { surrogateByName } from '../surrogates.js';
 import { assertSameArchitecture, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { EventDataset } from './event-data.js';

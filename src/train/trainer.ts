@@ -9,7 +9,7 @@
  * the end of each epoch, never inside the time loop.
  */
 import { bindEncoder, type EncoderSpec } from '../encode/encoders.js';
-import { epochSeed } from '../encode/rng.js';
+import { encoderSeed } from '../encode/rng.js';
 import { packBytes, readF32, storageBuffer, uploadBuffer } from '../gpu/buffers.js';
 import type { WebspikeDevice } from '../gpu/device.js';
 import { createProfiler, type Profiler } from '../gpu/profiler.js';
@@ -277,7 +277,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
       splits.push({ ds, pixels, encode });
     }
     const [trainSplit, testSplit] = splits;
-    const evalSeed = epochSeed(config.seed, 0xffff);
+    const evalSeed = encoderSeed(config.seed, 0xffff);
     const metrics: EpochMetrics[] = (resume?.metrics as unknown as EpochMetrics[] | undefined)?.slice() ?? [];
     const startEpoch = Number(resume?.training?.epoch ?? 0);
     const lastEpoch = Math.min(config.epochs, startEpoch + (options.maxEpochs ?? Infinity));
@@ -290,7 +290,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
     for (let epoch = startEpoch; epoch < lastEpoch && !stopped; epoch++) {
       const order = shuffledOrder(data.train.count, config.seed, epoch);
       const batches = batchIndices(order, B, data.train.count >= B);
-      if (config.encoder.kind === 'poisson') trainSplit.encode.uniforms.write({ seed: epochSeed(config.seed, epoch) });
+      if (config.encoder.kind === 'poisson') trainSplit.encode.uniforms.write({ seed: encoderSeed(config.seed, epoch) });
       let started = performance.now();
       let seen = 0;
       for (let k = 0; k < batches.length; k++) {

@@ -25,8 +25,7 @@ import { lifFusedForwardSpec } from '../../kernels/neurons/lif-fused-forward.js'
 import { lifFusedBackwardSpec } from '../../kernels/neurons/lif-fused-backward.js';
 import { readoutFusedForwardSpec, readoutFusedForwardTexelsSpec, readoutTexelsSpec } from '../../kernels/neurons/readout-fused-forward.js';
 import { readoutFusedBackwardSpec } from '../../kernels/neurons/readout-fused-backward.js';
-import { lifRecurrentStepSpec } from '../../kernels/neurons/lif-recurrent-step.js';
-import { lifRecurrentBackwardSpec } from '../../kernels/neurons/lif-recurrent-backward-step.js';
+import { recurrentBackwardStepSpec, recurrentStepSpec } from '../../kernels/scan/recurrent.js';
 import { readoutBackwardSpec, readoutForwardSpec } from '../../kernels/neurons/readout.js';
 import { crossEntropySpec } from '../../kernels/loss/cross-entropy.js';
 import { gradNormSpec } from '../../kernels/optim/grad-norm.js';
@@ -52,9 +51,9 @@ function allSpecs(subgroups: boolean): KernelSpec[] {
   specs.push(eventReadoutMaxSpec(), eventPropReadoutSpec(), eventPropHiddenSpec());
   for (const reset of ['subtract', 'zero'] as const) {
     const p = lifParams({ reset, detachReset: true });
-    specs.push(scanForwardSpec(lifKernel(p)), lifRecurrentStepSpec(p), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'), lifFusedForwardSpec(p, 'f32', true), lifFusedForwardSpec(p, 'f16', true), lifFusedForwardSpec(p, 'f32', true, true), lifFusedForwardSpec(p, 'f32', true, false, false));
+    specs.push(scanForwardSpec(lifKernel(p)), recurrentStepSpec(lifKernel(p)), lifFusedForwardSpec(p), lifFusedForwardSpec(p, 'f16'), lifFusedForwardSpec(p, 'f32', true), lifFusedForwardSpec(p, 'f16', true), lifFusedForwardSpec(p, 'f32', true, true), lifFusedForwardSpec(p, 'f32', true, false, false));
     for (const name of SURROGATE_NAMES) {
-      specs.push(scanBackwardSpec(lifKernel(p), surrogateByName(name)), lifRecurrentBackwardSpec(p, surrogateByName(name)));
+      specs.push(scanBackwardSpec(lifKernel(p), surrogateByName(name)), recurrentBackwardStepSpec(lifKernel(p), surrogateByName(name)));
       for (const top of [true, false]) specs.push(lifFusedBackwardSpec(p, surrogateByName(name), top, !top), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f16'), lifFusedBackwardSpec(p, surrogateByName(name), top, !top, true, 'f32', true));
     }
   }

@@ -1,7 +1,10 @@
 /**
  * The direction of the imports between the project's layers: kernels/ (one
  * WGSL shader and its host module per kernel) depends on nothing in src/, so
- * a kernel can be read, compiled and tested on its own.
+ * a kernel can be read, compiled and tested on its own; and production code
+ * takes its types from model/ and methods/, not from the float64 reference,
+ * which is the tests' oracle. The modules that still run the reference are
+ * listed in REFERENCE_USERS with the reason; a new one fails this test.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -23,7 +26,28 @@ function importsOf(file: string): string[] {
   return found;
 }
 
+/** production modules that still call into src/reference, and why */
+const REFERENCE_USERS: Record<string, string> = {
+  'src/compare/runner.ts': 'compare: the float64 gradients are one side of the comparison',
+  'src/compare/event-runner.ts': 'compare: the float64 EventProp gradients are one side of the comparison',
+  'src/compare/common.ts': 'compare: names parameters as the reference does (ParamRef)',
+  'src/model/discretize.ts': 'runs the float64 event simulator and the discrete reference to measure discretisation error',
+  'src/methods/eventprop-gpu.ts': 'evaluates the first-spike loss (eq. 3) on the host with the reference eventLoss until the loss moves to the GPU',
+};
+
 describe('layering', () => {
+  it('production code imports src/reference only where REFERENCE_USERS says why', () => {
+    const users = new Set<string>();
+    for (const file of tsFiles(join(root, 'src'))) {
+      const path = relative(root, file);
+      if (path.startsWith('src/reference/')) continue;
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith('.') && relative(root, resolve(join(file, '..'), spec)).startsWith('src/reference/')) users.add(path);
+      }
+    }
+    expect([...users].sort()).toEqual(Object.keys(REFERENCE_USERS).sort());
+  });
+
   it('kernels/ imports nothing from src/', () => {
     const offending: string[] = [];
     for (const file of tsFiles(join(root, 'kernels'))) {

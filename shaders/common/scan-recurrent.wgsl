@@ -1,17 +1,15 @@
-// Uniforms, step index and thread mapping of the per-step kernels of a recurrent
-// discrete LIF layer (neurons/lif-recurrent-step, neurons/lif-recurrent-backward-step),
-// dispatched once per time step with the step slot in group 1 (dynamic offset).
-// The including kernel declares its bindings 1 and up.
+// Uniforms, step index and thread mapping of the per-step scans of a recurrent
+// spiking layer (scan/recurrent-step, scan/recurrent-backward-step), for any
+// neuron model (included after the model's snippet, which defines
+// NeuronParams), dispatched once per time step with the step slot in group 1
+// (dynamic offset). The including kernel declares its bindings 1 and up.
 // Threads: one per (sample b, neuron i), idx = b·neurons + i of the [B][N] state.
-override RESET_ZERO: bool = false;
 
 struct Params {
   steps: u32,
   batch: u32,
   neurons: u32,
-  alpha: f32,
-  beta: f32,
-  threshold: f32,
+  neuron: NeuronParams,
   slope: f32,   // surrogate slope (backward only)
 }
 
