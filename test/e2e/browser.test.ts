@@ -104,7 +104,7 @@ describe('browser app on headless Chromium (SwiftShader WebGPU)', () => {
     expect(await page.locator('#acc-chart circle').count()).toBe(2);
     if (/timestamp queries available/.test((await page.textContent('#adapter')) ?? '')) {
       const kernels = await page.$$eval('#kernels .bar-label', (e) => e.map((x) => x.textContent));
-      expect(kernels).toEqual(expect.arrayContaining(['encode', 'optimizer', 'forward/neurons/lif-forward']));
+      expect(kernels).toEqual(expect.arrayContaining(['encode', 'optimizer', 'forward/scan/forward(lif)']));
     }
     const info = page.locator('#sample-info');
     expect(await info.textContent()).toMatch(/test sample 0: label \d, predicted \d; spikes: input \d+, hidden 0 \d+/);

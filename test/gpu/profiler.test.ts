@@ -34,7 +34,7 @@ gpuTest('timestamp profiles name every kernel of a training step', async ({ devi
       expect(labels).toContain('forward/neurons/lif-fused-forward');
       expect(labels).toContain('backward/neurons/lif-fused-backward(fast-sigmoid)');
     } else {
-      expect(labels).toContain('forward/neurons/lif-forward');
+      expect(labels).toContain('forward/scan/forward(lif)');
       expect(labels).toContain(mode === 'event' ? 'backward/linear/event-weight-grad' : 'backward/linear/matmul');
     }
     expect(labels).toContain('optimizer');
