@@ -23,7 +23,7 @@ const HELP = `webspike — spiking neural networks on WebGPU
 
 Usage:
   webspike train [options]     train (defaults: MNIST digits, 784-512-10 LIF, 25 steps, Poisson)
-  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility|eventprop] [--signal s] [--update-every k]
+  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility|eventprop] [--signal s] [--update-every k] [--propagation p]
   webspike compare [options]   train with several gradient methods under matched settings; report.json + report.html
   webspike info [--json]       the runtime, adapter, driver, Vulkan loader, features and limits
   webspike help
@@ -63,6 +63,8 @@ train options (default in brackets):
   --signal <name>                       eligibility learning signal: symmetric, feedback-alignment,
                                         direct, local [symmetric]
   --update-every <k>                    eligibility: update the weights every k steps (online)
+  --propagation <auto|fused|adaptive|event|dense>   bptt: fused time scans, event-driven or dense
+                                        spike products, or chosen by measured activity [auto]
   --disable-robustness                  Node: skip Dawn's bounds checks (trusted runs only; faster)
   --quiet                               no progress bar
 
@@ -100,7 +102,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
       momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, clip: { type: 'string' },
       schedule: { type: 'string' }, 'init-gain': { type: 'string' }, 'readout-gain': { type: 'string' }, seed: { type: 'string' },
       metrics: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' },
-      method: { type: 'string' }, signal: { type: 'string' }, 'update-every': { type: 'string' },
+      method: { type: 'string' }, signal: { type: 'string' }, 'update-every': { type: 'string' }, propagation: { type: 'string' },
       'disable-robustness': { type: 'boolean' }, quiet: { type: 'boolean' },
     },
   });
@@ -146,13 +148,14 @@ async function cmdTrain(argv: string[]): Promise<void> {
   };
   if (!['cosine', 'constant'].includes(config.schedule)) throw new Error(`--schedule must be cosine or constant, got '${config.schedule}'`);
   // the method is saved in the checkpoint's training section, so --resume continues with the same one
-  const saved = v.method === undefined ? (resume?.training?.method as { name?: string; signal?: string; updateEvery?: number } | undefined) : undefined;
+  const saved = v.method === undefined ? (resume?.training?.method as { name?: string; signal?: string; updateEvery?: number; propagation?: string } | undefined) : undefined;
   const methodChoice = {
     name: v.method ?? saved?.name ?? 'bptt',
     signal: v.signal ?? saved?.signal,
     updateEvery: num(v['update-every'], 'update-every') ?? saved?.updateEvery,
+    propagation: v.propagation ?? saved?.propagation,
   };
-  const method = methodByName(methodChoice.name, { signal: methodChoice.signal, updateEvery: methodChoice.updateEvery });
+  const method = methodByName(methodChoice.name, { signal: methodChoice.signal, updateEvery: methodChoice.updateEvery, propagation: methodChoice.propagation });
   const dataName = v.data ?? (resume?.training?.data as string | undefined) ?? 'mnist';
   const { loadDataset, takeFirst } = await import('../data/node.js');
   const splits = await loadDataset(dataName);
@@ -193,16 +196,17 @@ async function cmdGrad(argv: string[]): Promise<void> {
     strict: true,
     options: {
       model: { type: 'string' }, batch: { type: 'string' }, out: { type: 'string' }, method: { type: 'string' },
-      signal: { type: 'string' }, 'update-every': { type: 'string' }, 'disable-robustness': { type: 'boolean' },
+      signal: { type: 'string' }, 'update-every': { type: 'string' }, propagation: { type: 'string' }, 'disable-robustness': { type: 'boolean' },
     },
   });
   if (!v.model || !v.batch) throw new Error('webspike grad needs --model <checkpoint> and --batch <file.json>');
   if (v.method === 'eventprop') {
     if (v.signal !== undefined || v['update-every'] !== undefined) throw new Error("--signal and --update-every apply to --method eligibility only, not 'eventprop'");
+    if (v.propagation !== undefined) throw new Error("--propagation applies to --method bptt only, not 'eventprop'");
     return cmdGradEvent({ model: v.model, batch: v.batch, out: v.out }, withDevice, !!v['disable-robustness']);
   }
   const methodName = v.method ?? 'bptt';
-  const methodOptions = { signal: v.signal, updateEvery: num(v['update-every'], 'update-every') };
+  const methodOptions = { signal: v.signal, updateEvery: num(v['update-every'], 'update-every'), propagation: v.propagation };
   methodByName(methodName, methodOptions); // bad method options fail before any file is read
   const fs = await import('node:fs/promises');
   const model = await loadCheckpoint(v.model);

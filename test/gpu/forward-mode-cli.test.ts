@@ -87,6 +87,23 @@ describe('webspike grad with the forward-mode methods', () => {
     expectClose(report, asTensors(want.gradients[0]));
   });
 
+  gpuTest('--method bptt --propagation event|dense: the recurrent scans give the reference BPTT gradient', async () => {
+    const g = referenceBackward(spec, weights, ref, spikes, T, B, labels);
+    for (const propagation of ['event', 'dense']) {
+      const report = await gradCli(['--method', 'bptt', '--propagation', propagation]);
+      expect(report.loss).toBeCloseTo(ref.loss, 5);
+      expectClose(report, { 'hidden.0.w': g.hidden[0].w, 'hidden.0.v': g.hidden[0].v!, 'readout.w': g.readout });
+    }
+    const unknown = await exec(process.execPath, [...CLI_ARGS, 'grad', '--model', 'x.json', '--batch', 'y.json', '--propagation', 'sideways']).catch((e) => e);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown propagation 'sideways' \(available: auto, fused, adaptive, event, dense\)/);
+    const other = await exec(process.execPath, [...CLI_ARGS, 'grad', '--model', 'x.json', '--batch', 'y.json', '--method', 'rtrl', '--propagation', 'dense']).catch((e) => e);
+    expect(other.stderr).toMatch(/--propagation applies to --method bptt only, not 'rtrl'/);
+    // a recurrent layer cannot take the fused scans, and says so
+    const fused = await gradCli(['--method', 'bptt', '--propagation', 'fused']).catch((e) => e);
+    expect(fused.stderr).toMatch(/propagation 'fused' needs feed-forward hidden layers/);
+  });
+
   gpuTest('--update-every k gives the sum of the online chunk gradients (weights held fixed)', async () => {
     const report = await gradCli(['--method', 'eligibility', '--signal', 'feedback-alignment', '--update-every', '5']);
     const want = referenceEligibility(spec, weights, spikes, T, B, labels, {
