@@ -1,11 +1,11 @@
 /**
- * Checkpoint format (version 1): one UTF-8 JSON document.
+ * Checkpoint format (version 2): one UTF-8 JSON document.
  *
  * {
- *   "format": "webspike-checkpoint", "version": 1,
+ *   "format": "webspike-checkpoint", "version": 2,
  *   "model": {                                   // the architecture and neuron model
  *     "inputs": 784, "hidden": [{ "size": 128, "recurrent": false }], "outputs": 10,
- *     "neuron": { "alpha": …, "beta": …, "threshold": 1, "reset": "subtract", "detachReset": false },
+ *     "neuron": { "kind": "lif", "alpha": …, "beta": …, "threshold": 1, "reset": "subtract", "detachReset": false },
  *     "surrogate": { "name": "fast-sigmoid", "slope": 10 },
  *     "readoutReduce": "max"
  *   },
@@ -24,6 +24,9 @@
  * PyTorch: `base64.b64encode(w.detach().float().numpy().astype('<f4').tobytes())`.
  * Files are written to a temporary name and renamed, so an interrupted save never
  * replaces a good checkpoint.
+ *
+ * Version 1 is version 2 without neuron.kind; it held LIF neurons only and is
+ * read as such.
  */
 import { parameterShapes, validateWeights, weightList, weightsFromList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
 import { lifParams, type LifParams } from '../neurons/lif.js';
@@ -34,10 +37,19 @@ export interface CheckpointModel {
   inputs: number;
   hidden: { size: number; recurrent: boolean }[];
   outputs: number;
-  neuron: LifParams;
+  /** the neuron model: its kind ('lif') and parameters */
+  neuron: { kind: NeuronKind } & LifParams;
   surrogate: { name: string; slope: number };
   readoutReduce: NetworkSpec['readoutReduce'];
 }
+
+/** The neuron models a checkpoint can name. */
+export const NEURON_KINDS = ['lif'] as const;
+export type NeuronKind = (typeof NEURON_KINDS)[number];
+
+/** The checkpoint versions this webspike reads; it writes the last. */
+export const CHECKPOINT_VERSIONS = [1, 2] as const;
+const CHECKPOINT_VERSION = CHECKPOINT_VERSIONS[CHECKPOINT_VERSIONS.length - 1];
 
 export interface Checkpoint {
   spec: NetworkSpec;
@@ -79,14 +91,19 @@ export function modelOf(spec: NetworkSpec): CheckpointModel {
     inputs: spec.inputs,
     hidden: spec.hidden.map((h) => ({ size: h.size, recurrent: h.recurrent })),
     outputs: spec.outputs,
-    neuron: { ...spec.neuron },
+    neuron: { kind: 'lif', ...spec.neuron },
     surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope },
     readoutReduce: spec.readoutReduce,
   };
 }
 
-export function specFromModel(m: CheckpointModel, where = 'checkpoint'): NetworkSpec {
+/** `version` 1 files carry no neuron.kind: they hold LIF neurons. */
+export function specFromModel(m: CheckpointModel, where = 'checkpoint', version: number = CHECKPOINT_VERSION): NetworkSpec {
   if (!m || typeof m !== 'object') throw new CheckpointError(where, 'missing "model"');
+  const kind = version === 1 ? 'lif' : (m.neuron as { kind?: unknown } | undefined)?.kind;
+  if (!(NEURON_KINDS as readonly unknown[]).includes(kind)) {
+    throw new CheckpointError(where, `model.neuron.kind ${JSON.stringify(kind)} is not a neuron model this webspike knows (${NEURON_KINDS.join(', ')})`);
+  }
   let surrogate;
   try {
     surrogate = surrogateByName(m.surrogate?.name, m.surrogate?.slope);
@@ -108,7 +125,7 @@ export function serializeCheckpoint(c: Checkpoint): string {
   const list = weightList(c.spec, c.weights);
   return JSON.stringify({
     format: 'webspike-checkpoint',
-    version: 1,
+    version: CHECKPOINT_VERSION,
     model: modelOf(c.spec),
     parameters: shapes.map((s, i) => ({ name: s.name, shape: s.shape, dtype: 'f32', data: f32ToBase64(list[i]) })),
     optimizer: c.optimizer && {
@@ -129,8 +146,10 @@ export function parseCheckpoint(text: string, where = 'checkpoint'): Checkpoint 
     throw new CheckpointError(where, `not JSON (${(e as Error).message}); truncated or not a webspike checkpoint`);
   }
   if (doc?.format !== 'webspike-checkpoint') throw new CheckpointError(where, 'not a webspike checkpoint (missing "format": "webspike-checkpoint")');
-  if (doc.version !== 1) throw new CheckpointError(where, `unsupported checkpoint version ${doc.version} (this webspike reads version 1)`);
-  const spec = specFromModel(doc.model, where);
+  if (!(CHECKPOINT_VERSIONS as readonly unknown[]).includes(doc.version)) {
+    throw new CheckpointError(where, `unsupported checkpoint version ${doc.version} (this webspike reads versions ${CHECKPOINT_VERSIONS.join(' and ')})`);
+  }
+  const spec = specFromModel(doc.model, where, doc.version);
   const shapes = parameterShapes(spec);
   const params: any[] = doc.parameters ?? [];
   const names = params.map((p) => p.name).join(', ');
