@@ -80,6 +80,18 @@ async function withDevice<T>(disableRobustness: boolean, fn: (gpu: WebspikeDevic
   }
 }
 
+/** The train options that reproduce a checkpoint's model: hidden sizes, neuron, surrogate, readout. */
+function modelOptions(c: Checkpoint): Partial<TrainConfig> {
+  const n = c.spec.neuron;
+  return {
+    hidden: c.spec.hidden.map((h) => h.size),
+    recurrent: c.spec.hidden.some((h) => h.recurrent),
+    neuron: { alpha: n.alpha, beta: n.beta, threshold: n.threshold, reset: n.reset, detachReset: n.detachReset },
+    surrogate: { name: c.spec.surrogate.name, slope: c.spec.surrogate.slope },
+    readoutReduce: c.spec.readoutReduce,
+  };
+}
+
 async function cmdTrain(argv: string[]): Promise<void> {
   // EventProp trains the continuous-time model with its own options (src/cli/train-event.ts)
   const methodArg = peekOption(argv, 'method');
@@ -108,7 +120,8 @@ async function cmdTrain(argv: string[]): Promise<void> {
   });
   const d = DEFAULT_TRAIN_CONFIG;
   const resume: Checkpoint | undefined = v.resume ? await loadCheckpoint(v.resume) : undefined;
-  const base: TrainConfig = resume?.training ? { ...d, ...(resume.training as Partial<TrainConfig>) } : d;
+  // a resumed run starts from the checkpoint: its training options, and where they are absent its model
+  const base: TrainConfig = resume ? { ...d, ...modelOptions(resume), ...((resume.training ?? {}) as Partial<TrainConfig>) } : d;
   const encoderName = v.encoder;
   const lr = num(v.lr, 'lr');
   const optName = v.optimizer ?? base.optimizer.kind;

@@ -197,6 +197,28 @@ export function assertSameArchitecture(expected: NetworkSpec, got: NetworkSpec, 
   if (diffs.length) throw new CheckpointError(where, `is for a different architecture: ${diffs.join(', ')}`);
 }
 
+/**
+ * Throws unless `run` (this run's configuration) is the network `saved` (the
+ * checkpoint's model) declares: architecture, every neuron parameter, the
+ * surrogate and the readout. A resumed run trains the checkpoint's network or
+ * none; the message names each difference, the checkpoint's value first.
+ */
+export function assertSameModel(run: NetworkSpec, saved: NetworkSpec, where = 'checkpoint'): void {
+  assertSameArchitecture(run, saved, where);
+  const diffs: string[] = [];
+  const same = (x: number, y: number) => Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+  for (const k of ['alpha', 'beta', 'threshold'] as const) {
+    if (!same(saved.neuron[k], run.neuron[k])) diffs.push(`neuron ${k} ${saved.neuron[k]} ≠ ${run.neuron[k]}`);
+  }
+  if (saved.neuron.reset !== run.neuron.reset) diffs.push(`reset '${saved.neuron.reset}' ≠ '${run.neuron.reset}'`);
+  if (saved.neuron.detachReset !== run.neuron.detachReset) diffs.push(`detach-reset ${saved.neuron.detachReset} ≠ ${run.neuron.detachReset}`);
+  if (saved.surrogate.name !== run.surrogate.name || !same(saved.surrogate.slope, run.surrogate.slope)) {
+    diffs.push(`surrogate ${saved.surrogate.name} (slope ${saved.surrogate.slope}) ≠ ${run.surrogate.name} (slope ${run.surrogate.slope})`);
+  }
+  if (saved.readoutReduce !== run.readoutReduce) diffs.push(`readout '${saved.readoutReduce}' ≠ '${run.readoutReduce}'`);
+  if (diffs.length) throw new CheckpointError(where, `declares a different network than this run's options (checkpoint ≠ run): ${diffs.join(', ')}; drop the options that change it`);
+}
+
 export async function saveCheckpoint(path: string, c: Checkpoint): Promise<void> {
   const fs = await import('node:fs/promises');
   const tmp = `${path}.tmp-${Date.now()}`;

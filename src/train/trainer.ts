@@ -22,7 +22,7 @@ import type { NetworkSpec, ReadoutReduce } from '../model/network.js';
 import { lifParams, type LifOptions } from '../neurons/lif.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
-import { assertSameArchitecture, saveCheckpoint, type Checkpoint } from './checkpoint.js';
+import { assertSameModel, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { scheduledLearningRate } from './lr-schedule.js';
 
 export interface TrainConfig {
@@ -241,7 +241,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   const inputs = data.train.rows * data.train.cols;
   const spec = specFromConfig(config, inputs, Math.max(data.train.classes, data.test.classes));
   const resume = options.resume;
-  if (resume) assertSameArchitecture(spec, resume.spec);
+  if (resume) assertSameModel(spec, resume.spec);
   const B = config.batchSize;
   if (!(Number.isInteger(B) && B > 0)) throw new RangeError(`batch size must be a positive integer, got ${B}`);
   if (!(Number.isInteger(config.steps) && config.steps > 0)) throw new RangeError(`steps must be a positive integer, got ${config.steps}`);

@@ -178,5 +178,9 @@ describe('training with online eligibility updates', () => {
     expect(b.optimizer.updates).toBe(12);
     expect(b.parameters).toEqual(a.parameters);
     expect(b.parameters).not.toEqual(first.parameters);
+    // an option that contradicts the checkpoint's network is refused, naming it
+    const refused = await exec(process.execPath, [...CLI_ARGS, 'train', '--resume', split, '--epochs', '3', '--threshold', '0.5', '--quiet']).catch((e) => e);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/declares a different network than this run's options \(checkpoint ≠ run\): neuron threshold 1 ≠ 0\.5/);
   });
 });

@@ -91,7 +91,9 @@ describe('training on real MNIST digits', () => {
       name: 'nan-test', slope: 1, fn: base.fn, derivative: () => NaN,
       wgsl: 'fn surrogate_grad(x: f32, slope: f32) -> f32 { return bitcast<f32>(0x7fc00000u + u32(slope * 0.0)); }',
     });
-    const err = await train(gpu, data, small({ epochs: 3, surrogate: poisoned }), { resume: saved, checkpointPath: path, progressEvery: 1 }).catch((e) => e);
+    // the resumed network must be the checkpoint's: poison it there too
+    const poisonedSave = { ...saved, spec: { ...saved.spec, surrogate: poisoned } };
+    const err = await train(gpu, data, small({ epochs: 3, surrogate: poisoned }), { resume: poisonedSave, checkpointPath: path, progressEvery: 1 }).catch((e) => e);
     expect(err).toBeInstanceOf(NonFiniteGradientError);
     // 4 steps per epoch, epoch 1 done: the first step of epoch 2 is optimizer step 5
     expect(err.message).toMatch(/training step 5 \(epoch 2, batch 1\)/);
@@ -107,6 +109,25 @@ describe('training on real MNIST digits', () => {
     await train(gpu, data, small({ epochs: 1 }), { checkpointPath: path });
     const saved = await loadCheckpoint(path);
     await expect(train(gpu, data, small({ hidden: [48] }), { resume: saved })).rejects.toThrow(/different architecture: hidden layers 32 ≠ 48/);
+  });
+
+  gpuTest('resuming trains the network the checkpoint declares, or refuses and names each difference', async ({ gpu }) => {
+    const { train: tr, test } = await loadMnistDigits({ cacheDir });
+    const data = { train: takeFirst(tr, 64), test: takeFirst(test, 32) };
+    const dir = mkdtempSync(join(tmpdir(), 'webspike-model-'));
+    const path = join(dir, 'run.json');
+    await train(gpu, data, small({ epochs: 1 }), { checkpointPath: path });
+    // the checkpoint's model edited by hand: the run's options no longer describe it
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc.model.neuron.threshold = 0.7;
+    doc.model.readoutReduce = 'sum';
+    const edited = parseCheckpoint(JSON.stringify(doc));
+    await expect(train(gpu, data, small({ epochs: 2 }), { resume: edited })).rejects.toThrow(/declares a different network than this run's options \(checkpoint ≠ run\): neuron threshold 0\.7 ≠ 1, readout 'sum' ≠ '\w+'/);
+    const saved = await loadCheckpoint(path);
+    await expect(train(gpu, data, small({ epochs: 2, surrogate: { name: 'arctan', slope: 2 } }), { resume: saved })).rejects.toThrow(/surrogate fast-sigmoid \(slope \d+\) ≠ arctan \(slope 2\)/);
+    // the unchanged options resume
+    const res = await train(gpu, data, small({ epochs: 2 }), { resume: saved });
+    expect(res.metrics).toHaveLength(2);
   });
 });
 
