@@ -5,6 +5,8 @@
  *   webspike compare [options]      train with several gradient methods, write a report
  *   webspike info [--json]          the WebGPU adapter, driver and limits in use
  */
+import { checkOutputPaths, dataFile } from './output-paths.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { parseArgs } from 'node:util';
 import { requestDevice, describeDevice, type WebspikeDevice } from '../gpu/device.js';
 import { encoderByName } from '../encode/encoders.js';
@@ -119,6 +121,8 @@ async function cmdTrain(argv: string[]): Promise<void> {
     },
   });
   const d = DEFAULT_TRAIN_CONFIG;
+  // --checkpoint may name the --resume file: it is read whole first and replaced atomically
+  checkOutputPaths({ '--resume': v.resume, '--data': dataFile(v.data) }, { '--checkpoint': v.checkpoint, '--metrics': v.metrics }, [['--checkpoint', '--resume']]);
   const resume: Checkpoint | undefined = v.resume ? await loadCheckpoint(v.resume) : undefined;
   // a resumed run starts from the checkpoint: its training options, and where they are absent its model
   const base: TrainConfig = resume ? { ...d, ...modelOptions(resume), ...((resume.training ?? {}) as Partial<TrainConfig>) } : d;
@@ -213,6 +217,7 @@ async function cmdGrad(argv: string[]): Promise<void> {
     },
   });
   if (!v.model || !v.batch) throw new Error('webspike grad needs --model <checkpoint> and --batch <file.json>');
+  checkOutputPaths({ '--model': v.model, '--batch': v.batch }, { '--out': v.out });
   if (v.method === 'eventprop') {
     if (v.signal !== undefined || v['update-every'] !== undefined) throw new Error("--signal and --update-every apply to --method eligibility only, not 'eventprop'");
     if (v.propagation !== undefined) throw new Error("--propagation applies to --method bptt only, not 'eventprop'");
@@ -234,7 +239,7 @@ async function cmdGrad(argv: string[]): Promise<void> {
   const report = await withDevice(!!v['disable-robustness'], (gpu) => computeGradients(gpu, model, batch, methodName, methodOptions));
   const text = JSON.stringify(report);
   if (v.out) {
-    await fs.writeFile(v.out, text);
+    await writeFileAtomic(v.out, text);
     process.stderr.write(`loss ${report.loss.toFixed(6)}, ${report.correct}/${batch.batch} correct; gradients written to ${v.out}\n`);
   } else {
     process.stdout.write(`${text}\n`);

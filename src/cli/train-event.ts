@@ -4,6 +4,8 @@
  * (papers/003) on spike-time data: latency-coded images (MNIST digits,
  * Fashion-MNIST, IDX folders) or the Yin-Yang points.
  */
+import { checkOutputPaths, dataFile } from './output-paths.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { parseArgs } from 'node:util';
 import type { WebspikeDevice } from '../gpu/device.js';
 import { describeDevice } from '../gpu/device.js';
@@ -109,6 +111,12 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
     },
   });
   if (v.method !== undefined && v.method !== 'eventprop') throw new Error(`internal: cmdTrainEvent called for --method ${v.method}`);
+  const bestOut = v['keep-best'] ?? (v.checkpoint ? bestCheckpointPath(v.checkpoint) : undefined);
+  checkOutputPaths(
+    { '--resume': v.resume, '--data': dataFile(v.data) },
+    { '--checkpoint': v.checkpoint, '--metrics': v.metrics, '--keep-best': bestOut },
+    [['--checkpoint', '--resume'], ['--keep-best', '--resume']],
+  );
   const resume = v.resume ? await loadCheckpoint(v.resume) : undefined;
   if (resume && !isEventCheckpoint(resume)) throw new Error(`${v.resume}: holds a discrete-time (surrogate) model; --method eventprop resumes only EventProp checkpoints`);
   const saved = resume?.training as (Partial<EventTrainConfig> & Partial<EventDataChoice>) | undefined;
@@ -268,6 +276,7 @@ export async function computeEventGradients(gpu: WebspikeDevice, model: Checkpoi
 }
 
 export async function cmdGradEvent(v: { model: string; batch: string; out?: string }, withDevice: <T>(disableRobustness: boolean, fn: (gpu: WebspikeDevice) => Promise<T>) => Promise<T>, disableRobustness: boolean): Promise<void> {
+  checkOutputPaths({ '--model': v.model, '--batch': v.batch }, { '--out': v.out });
   const fs = await import('node:fs/promises');
   const model = await loadCheckpoint(v.model);
   eventSpecOfCheckpoint(model, v.model);
@@ -281,7 +290,7 @@ export async function cmdGradEvent(v: { model: string; batch: string; out?: stri
   const report = await withDevice(disableRobustness, (gpu) => computeEventGradients(gpu, model, batch, v.batch));
   const text = JSON.stringify(report);
   if (v.out) {
-    await fs.writeFile(v.out, text);
+    await writeFileAtomic(v.out, text);
     process.stderr.write(`loss ${report.loss.toFixed(6)}, ${report.correct}/${batch.batch} correct; gradients written to ${v.out}\n`);
   } else {
     process.stdout.write(`${text}\n`);

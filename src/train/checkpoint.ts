@@ -32,6 +32,7 @@ import { parameterShapes, validateWeights, weightList, weightsFromList, type Net
 import { lifParams, type LifParams } from '../neurons/lif.js';
 import { surrogateByName } from '../surrogates.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 
 export interface CheckpointModel {
   inputs: number;
@@ -219,11 +220,9 @@ export function assertSameModel(run: NetworkSpec, saved: NetworkSpec, where = 'c
   if (diffs.length) throw new CheckpointError(where, `declares a different network than this run's options (checkpoint ≠ run): ${diffs.join(', ')}; drop the options that change it`);
 }
 
+/** Writes `c` atomically (src/files/atomic-write.ts): an interrupted save never replaces a good checkpoint. */
 export async function saveCheckpoint(path: string, c: Checkpoint): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const tmp = `${path}.tmp-${Date.now()}`;
-  await fs.writeFile(tmp, serializeCheckpoint(c));
-  await fs.rename(tmp, path);
+  await writeFileAtomic(path, serializeCheckpoint(c));
 }
 
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
