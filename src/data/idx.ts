@@ -145,10 +145,90 @@ export async function gzipBytes(bytes: Uint8Array): Promise<Uint8Array> {
 export async function parseIdx(bytes: Uint8Array, name = 'IDX data'): Promise<IdxArray> {
   let owned = false;
   if (isGzip(bytes)) {
-    bytes = await gunzipBytes(bytes, name);
+    bytes = await gunzipIdx(bytes, name);
     owned = true;
   }
   return parseRawIdx(bytes, name, owned);
+}
+
+/** The largest IDX file (header and data, bytes) this reader accepts: 2 GiB, 40× full MNIST. */
+export const MAX_IDX_BYTES = 2 ** 31;
+/** Bytes past the declared size that gunzip still collects, so that a few trailing bytes are reported as such. */
+const TRAILING_MARGIN = 1 << 16;
+
+/**
+ * The total size an IDX header declares (header + data bytes), from the first
+ * bytes of the file; undefined while the header is incomplete, null when the
+ * bytes are no IDX header (parseRawIdx then names the problem).
+ */
+function declaredIdxBytes(head: Uint8Array): number | undefined | null {
+  if (head.length < 4) return undefined;
+  const dtype = DTYPE_BY_CODE.get(head[2]);
+  if (head[0] !== 0 || head[1] !== 0 || dtype === undefined || head[3] < 1) return null;
+  const headerLen = 4 + 4 * head[3];
+  if (head.length < headerLen) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let bytes = DTYPES[dtype].size;
+  for (let i = 0; i < head[3]; i++) bytes *= view.getUint32(4 + 4 * i, false);
+  return headerLen + bytes;
+}
+
+/**
+ * Gunzip an IDX file without ever holding more than its header declares: the
+ * declared size is checked against MAX_IDX_BYTES as soon as the header has
+ * inflated, and decompression stops once it passes it by TRAILING_MARGIN.
+ */
+async function gunzipIdx(bytes: Uint8Array, name: string): Promise<Uint8Array> {
+  if (typeof DecompressionStream === 'undefined') {
+    throw new IdxFormatError(name, 'gzip-compressed, but this runtime has no DecompressionStream');
+  }
+  const reader = streamOf(bytes).pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let limit: number | null | undefined;
+  const stop = async (problem: string): Promise<never> => {
+    await reader.cancel().catch(() => {});
+    throw new IdxFormatError(name, problem);
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.length;
+      if (limit === undefined) {
+        limit = declaredIdxBytes(concat(chunks, Math.min(total, 4 + 4 * 255)));
+        if (typeof limit === 'number' && !(limit <= MAX_IDX_BYTES)) {
+          await stop(`header declares ${limit} bytes, more than the ${MAX_IDX_BYTES} this reader accepts`);
+        }
+        if (limit === null) break; // not an IDX header: parseRawIdx names the problem
+      }
+      if (typeof limit === 'number' && total > limit + TRAILING_MARGIN) {
+        await stop(`gzip data inflates past the ${limit} bytes its header declares (stopped at ${total})`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof IdxFormatError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    const truncated = /end of (file|stream|input)|truncat|premature|incomplete|unexpected end/i.test(msg);
+    throw new IdxFormatError(name, truncated ? `truncated gzip stream (${bytes.length} compressed bytes; ${msg})` : `corrupt gzip stream (${msg})`, { cause: err });
+  }
+  if (limit === null) await reader.cancel().catch(() => {});
+  return concat(chunks, total);
+}
+
+/** The first `length` bytes of `chunks` joined. */
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0].length === length) return chunks[0];
+  const out = new Uint8Array(length);
+  let off = 0;
+  for (const c of chunks) {
+    if (off >= length) break;
+    const n = Math.min(c.length, length - off);
+    out.set(n === c.length ? c : c.subarray(0, n), off);
+    off += n;
+  }
+  return out;
 }
 
 function parseRawIdx(bytes: Uint8Array, name: string, owned: boolean): IdxArray {

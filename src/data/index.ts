@@ -7,6 +7,7 @@ export {
   IdxFormatError,
   DataSourceError,
   parseIdx,
+  MAX_IDX_BYTES,
   encodeIdx,
   readBytes,
   readIdx,

@@ -10,6 +10,7 @@ import {
   encodeIdx,
   gunzipBytes,
   gzipBytes,
+  MAX_IDX_BYTES,
   isGzip,
   parseIdx,
   readBytes,
@@ -182,6 +183,28 @@ describe('parseIdx errors', () => {
     expect(() => encodeIdx({ dtype: 'u8', dims: [2, 2], data: new Uint8Array(3) })).toThrow(IdxFormatError);
     expect(() => encodeIdx({ dtype: 'f32', dims: [2], data: new Uint8Array(2) })).toThrow(/dtype is f32/);
     expect(() => encodeIdx({ dtype: 'u8', dims: [], data: new Uint8Array(1) })).toThrow(/dimensions/);
+  });
+});
+
+describe('bounded gunzip of IDX files', () => {
+  it('stops a gzip bomb at the size its header declares, long before it has inflated', async () => {
+    // a header for 10×4×4 u8 (160 bytes of data), then 64 MiB of zeros: about 64 KiB gzipped
+    const bomb = new Uint8Array(16 + 64 * 2 ** 20);
+    bomb.set(encodeIdx(tiny).subarray(0, 16));
+    const gz = await gzipBytes(bomb);
+    expect(gz.length).toBeLessThan(2 ** 20);
+    await expectIdxError(parseIdx(gz, 'bomb.idx.gz'), 'bomb.idx.gz', 'inflates past the 176 bytes its header declares');
+  });
+
+  it('refuses a header that declares more than MAX_IDX_BYTES before inflating the data', async () => {
+    const header = new Uint8Array(16);
+    const v = new DataView(header.buffer);
+    v.setUint32(0, 0x00000803, false);
+    v.setUint32(4, 100000, false);
+    v.setUint32(8, 1000, false);
+    v.setUint32(12, 1000, false);
+    const gz = await gzipBytes(header);
+    await expectIdxError(parseIdx(gz, 'huge.idx.gz'), 'huge.idx.gz', `header declares 100000000016 bytes, more than the ${MAX_IDX_BYTES}`);
   });
 });
 
