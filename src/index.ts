@@ -38,6 +38,7 @@ export { poisson, latency, encoderByName, encodeCpu, type EncoderSpec } from './
 export { encoderSeed } from './encode/rng.js';
 export { adamOptimizer, sgdOptimizer, createOptimizer, type OptimizerSpec, type GpuOptimizer } from './optim/optimizer.js';
 export { train, specFromConfig, DEFAULT_TRAIN_CONFIG, NonFiniteGradientError, type TrainConfig, type EpochMetrics, type Progress } from './train/trainer.js';
+export { DivergenceError, DEFAULT_DIVERGENCE_LIMITS, type DivergenceLimits } from './train/divergence.js';
 export { trainSequences, evaluateSequences, type SequenceTrainOptions, type SequenceEpochMetrics } from './train/sequences.js';
 export { serializeCheckpoint, parseCheckpoint, CheckpointError, type Checkpoint } from './train/checkpoint.js';
 export * from './data/index.js';

@@ -51,6 +51,8 @@ train options (default in brackets):
   --optimizer <adam|sgd> --lr <η>       [adam, 2e-3]
   --momentum <μ> --weight-decay <λ>     [0, 0]
   --clip <norm>                         gradient norm clipping, 0 = off [5]
+  --max-loss-ratio <r> --max-weight <w> stop as diverged when the training loss exceeds r× its
+                                        first reading, or a weight exceeds |w|; 0 = off [100, 1e4]
   --schedule <cosine|constant>          learning-rate schedule [cosine]
   --init-gain <g>                       hidden weight std × sqrt(fan_in) [1]
   --readout-gain <g>                    readout weight std × sqrt(fan_in) [1]
@@ -117,6 +119,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
       schedule: { type: 'string' }, 'init-gain': { type: 'string' }, 'readout-gain': { type: 'string' }, seed: { type: 'string' },
       metrics: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' },
       method: { type: 'string' }, signal: { type: 'string' }, 'update-every': { type: 'string' }, propagation: { type: 'string' },
+      'max-loss-ratio': { type: 'string' }, 'max-weight': { type: 'string' },
       'disable-robustness': { type: 'boolean' }, quiet: { type: 'boolean' },
     },
   });
@@ -195,6 +198,10 @@ async function cmdTrain(argv: string[]): Promise<void> {
       resumeLearningRate: resume ? lr : undefined,
       method,
       checkpointPath: v.checkpoint,
+      divergence: {
+        ...(v['max-loss-ratio'] !== undefined && { maxLossRatio: num(v['max-loss-ratio'], 'max-loss-ratio') }),
+        ...(v['max-weight'] !== undefined && { maxWeight: num(v['max-weight'], 'max-weight') }),
+      },
       onProgress: (p) => {
         if (!v.quiet) bar.update(`epoch ${p.epoch} batch ${p.batch}/${p.batches}  ${p.samplesPerSecond.toFixed(0)} samples/s  loss ${p.loss.toFixed(4)}  acc ${(100 * p.accuracy).toFixed(2)}%`, p.batch / p.batches, false);
       },

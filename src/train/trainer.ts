@@ -23,6 +23,7 @@ import { lifParams, type LifOptions } from '../neurons/lif.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
 import { assertSameModel, saveCheckpoint, type Checkpoint } from './checkpoint.js';
+import { DivergenceError, lossDivergence, validateDivergenceLimits, weightDivergence, type DivergenceLimits } from './divergence.js';
 import { scheduledLearningRate } from './lr-schedule.js';
 
 export interface TrainConfig {
@@ -110,6 +111,8 @@ export interface TrainOptions {
   profileEvery?: number;
   /** per-kernel GPU milliseconds of a profiled training step ('encode', 'forward/…', 'backward/…', 'optimizer') */
   onProfile?: (ms: Map<string, number>, at: { epoch: number; batch: number }) => void;
+  /** when a finite run counts as diverged (src/train/divergence.ts; defaults: loss 100× its first reading, |w| > 1e4) */
+  divergence?: DivergenceLimits;
 }
 
 export interface TrainResult {
@@ -285,6 +288,9 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
     const baseLr = optSpec.lr;
     const progressEvery = options.progressEvery ?? 10;
     let lastCheckpoint: string | undefined = resume ? (resume.training?.checkpointPath as string | undefined) : undefined;
+    const limits = validateDivergenceLimits(options.divergence ?? {});
+    let currentLr = baseLr;
+    let firstLoss: number | undefined;
 
     let stopped = false;
     for (let epoch = startEpoch; epoch < lastEpoch && !stopped; epoch++) {
@@ -304,7 +310,8 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
           break;
         }
         if (config.schedule === 'cosine') {
-          optimizer.setLearningRate(scheduledLearningRate(baseLr, config.schedule, { epoch, batch: k, batchesPerEpoch, epochs: config.epochs }));
+          currentLr = scheduledLearningRate(baseLr, config.schedule, { epoch, batch: k, batchesPerEpoch, epochs: config.epochs });
+          optimizer.setLearningRate(currentLr);
         }
         const profile = profiler && (k + 1) % (options.profileEvery ?? 20) === 0 ? profiler : undefined;
         recordStep(device, session, trainSplit, batches[k], true, k === 0, profile);
@@ -318,6 +325,9 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
             const badEpoch = startEpoch + Math.floor(inRun / batches.length) + 1;
             throw new NonFiniteGradientError(st.firstBadCall, badEpoch, (inRun % batches.length) + 1, lastCheckpoint);
           }
+          firstLoss ??= m.loss;
+          const diverged = lossDivergence(m.loss, firstLoss, limits.maxLossRatio);
+          if (diverged) throw new DivergenceError(diverged, epoch + 1, k + 1, currentLr, lastCheckpoint);
           const elapsed = (performance.now() - started) / 1000;
           options.onProgress?.({ epoch: epoch + 1, batch: k + 1, batches: batches.length, samples: seen, samplesPerSecond: seen / elapsed, loss: m.loss, accuracy: m.accuracy, seconds: elapsed });
         }
@@ -333,11 +343,14 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
         epoch: epoch + 1, loss: trainM.loss, trainAccuracy: trainM.accuracy, testLoss: testM.loss, testAccuracy: testM.accuracy,
         seconds, evalSeconds: (performance.now() - evalStart) / 1000, samplesPerSecond: seen / seconds, skippedSteps: st.skipped,
       };
+      const weightsNow = await net.readWeights();
+      const diverged = weightDivergence(weightsNow, limits.maxWeight) ?? lossDivergence(trainM.loss, firstLoss ?? trainM.loss, limits.maxLossRatio);
+      if (diverged) throw new DivergenceError(diverged, epoch + 1, undefined, currentLr, lastCheckpoint);
       metrics.push(em);
       if (options.checkpointPath || options.onCheckpoint) {
         const opt = await optimizer.exportState();
         const checkpoint: Checkpoint = {
-          spec, weights: await net.readWeights(),
+          spec, weights: weightsNow,
           optimizer: { spec: { ...config.optimizer, lr: baseLr }, updates: opt.status.updates, slots: opt.slots },
           training: { ...config, surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope }, epoch: epoch + 1, ...(options.checkpointPath && { checkpointPath: options.checkpointPath }) },
           // a snapshot: the run goes on appending to `metrics`, and a kept checkpoint must not change
