@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gpuTest, releaseSharedDevice } from './fixture.js';
 import { loadMnistDigits, takeFirst } from '../../src/data/node.js';
 import { DEFAULT_TRAIN_CONFIG, NonFiniteGradientError, train, type TrainConfig } from '../../src/train/trainer.js';
+import { DivergenceError } from '../../src/train/divergence.js';
 import { CheckpointError, loadCheckpoint, parseCheckpoint, serializeCheckpoint } from '../../src/train/checkpoint.js';
 import { customSurrogate, fastSigmoid } from '../../src/surrogates.js';
 import { adamOptimizer, sgdOptimizer } from '../../src/optim/optimizer.js';
@@ -75,6 +76,25 @@ describe('training on real MNIST digits', () => {
     await train(gpu, data, small({ epochs: 3 }), { onCheckpoint: (c) => void held.push(c) });
     held.forEach((c) => kept.push({ epoch: Number(c.training?.epoch), metrics: c.metrics?.length ?? 0 }));
     expect(kept).toEqual([{ epoch: 1, metrics: 1 }, { epoch: 2, metrics: 2 }, { epoch: 3, metrics: 3 }]);
+  });
+
+  gpuTest('a diverging run (learning rate 1e6) stops with DivergenceError and keeps the last good checkpoint', async ({ gpu }) => {
+    const { train: tr, test } = await loadMnistDigits({ cacheDir });
+    const data = { train: takeFirst(tr, 128), test: takeFirst(test, 32) };
+    const dir = mkdtempSync(join(tmpdir(), 'webspike-diverge-'));
+    const path = join(dir, 'run.json');
+    await train(gpu, data, small({ epochs: 3, optimizer: sgdOptimizer({ lr: 0.01 }) }), { checkpointPath: path, maxEpochs: 1 });
+    const good = readFileSync(path, 'utf8');
+    const saved = parseCheckpoint(good);
+    const err = await train(gpu, data, small({ epochs: 3, optimizer: sgdOptimizer({ lr: 0.01 }) }), { resume: saved, resumeLearningRate: 1e6, checkpointPath: path, progressEvery: 1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DivergenceError);
+    expect(err.message).toMatch(/training diverged at epoch 2/);
+    expect(err.message).toContain('1000000');
+    expect(err.message).toContain(path);
+    expect(readFileSync(path, 'utf8')).toBe(good);
+    // the same run with the limits off trains on without this error
+    const off = await train(gpu, data, small({ epochs: 2, optimizer: sgdOptimizer({ lr: 0.01 }) }), { resume: saved, resumeLearningRate: 1e6, divergence: { maxLossRatio: 0, maxWeight: 0 } }).catch((e) => e);
+    expect(off).not.toBeInstanceOf(DivergenceError);
   });
 
   gpuTest('a non-finite gradient stops training, names the step, and keeps the last good checkpoint', async ({ gpu }) => {
