@@ -3,7 +3,7 @@
  * weights beyond any sensible magnitude. The trainer stops with a
  * DivergenceError before such a state is saved over the last good checkpoint.
  */
-import type { NetworkWeights } from '../model/network.js';
+import { parameterShapes, weightList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
 
 export interface DivergenceLimits {
   /** stop when the running training loss exceeds this many times the run's first reading (default 100; 0: off) */
@@ -42,13 +42,14 @@ export function lossDivergence(loss: number, firstLoss: number, maxLossRatio: nu
 }
 
 /** What is wrong with the weights, or undefined. */
-export function weightDivergence(w: NetworkWeights, maxWeight: number): string | undefined {
+export function weightDivergence(spec: NetworkSpec, w: NetworkWeights, maxWeight: number): string | undefined {
   if (!maxWeight) return undefined;
-  const tensors: [string, Float32Array][] = [...w.hidden.flatMap((h, l) => [[`hidden.${l}.w`, h.w] as [string, Float32Array], ...(h.v ? [[`hidden.${l}.v`, h.v] as [string, Float32Array]] : [])]), ['readout.w', w.readout]];
-  for (const [name, t] of tensors) {
+  const names = parameterShapes(spec).map((p) => p.name);
+  const tensors = weightList(spec, w);
+  for (let k = 0; k < tensors.length; k++) {
     let max = 0;
-    for (let i = 0; i < t.length; i++) max = Math.max(max, Math.abs(t[i]));
-    if (max > maxWeight) return `a weight of ${name} reached magnitude ${max.toPrecision(3)}, beyond ${maxWeight}`;
+    for (const x of tensors[k]) max = Math.max(max, Math.abs(x));
+    if (max > maxWeight) return `a weight of ${names[k]} reached magnitude ${max.toPrecision(3)}, beyond ${maxWeight}`;
   }
   return undefined;
 }

@@ -344,7 +344,7 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
         seconds, evalSeconds: (performance.now() - evalStart) / 1000, samplesPerSecond: seen / seconds, skippedSteps: st.skipped,
       };
       const weightsNow = await net.readWeights();
-      const diverged = weightDivergence(weightsNow, limits.maxWeight) ?? lossDivergence(trainM.loss, firstLoss ?? trainM.loss, limits.maxLossRatio);
+      const diverged = weightDivergence(spec, weightsNow, limits.maxWeight) ?? lossDivergence(trainM.loss, firstLoss ?? trainM.loss, limits.maxLossRatio);
       if (diverged) throw new DivergenceError(diverged, epoch + 1, undefined, currentLr, lastCheckpoint);
       metrics.push(em);
       if (options.checkpointPath || options.onCheckpoint) {
