@@ -23,7 +23,7 @@ struct NeuronState {
 // what the forward scan keeps of step n for the backward scan: U[n]
 alias NeuronSaved = f32;
 
-fn neuron_rest() -> NeuronState {
+fn neuron_rest(p: NeuronParams) -> NeuronState {
   return NeuronState(0.0, 0.0);
 }
 

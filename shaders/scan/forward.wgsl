@@ -22,7 +22,7 @@ struct Params {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let idx = flat_id(gid, groups);
   if (idx >= params.count) { return; }
-  var state = neuron_rest();
+  var state = neuron_rest(params.neuron);
   for (var n = 0u; n < params.steps; n++) {
     let at = n * params.count + idx;
     let s = neuron_fires(state, params.neuron);

@@ -6,7 +6,7 @@
 // with S_k[n] recomputed from state_k[n] for every neuron k. The state is
 // double-buffered, [2][B][N]: step n reads half n mod 2 and writes the other,
 // so no thread reads what another writes in the same dispatch. Step 0 starts
-// from neuron_rest(). Dispatched once per n = 0…T−1.
+// from neuron_rest(params.neuron). Dispatched once per n = 0…T−1.
 // Bindings: 0 params, 1 drive [T][B][N], 2 recurrent V [N][N], 3 saved
 // [T][B][N] (write), 4 spikes [T][B][N] (write), 5 state [2][B][N]; group 1:
 // step (dynamic offset). Uniforms, step index and thread mapping:
@@ -19,7 +19,7 @@
 
 // neuron k's state at step n (state_at(n, t.idx) for this thread's own)
 fn state_at(n: u32, idx: u32, count: u32) -> NeuronState {
-  if (n == 0u) { return neuron_rest(); }
+  if (n == 0u) { return neuron_rest(params.neuron); }
   return state[(n % 2u) * count + idx];
 }
 

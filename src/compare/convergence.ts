@@ -14,6 +14,7 @@ import { continuousTwin, convergence, inputSpikesFromSteps, type ConvergencePoin
 import type { NetworkSpec } from '../model/network.js';
 import type { WeightsLike } from '../model/weights.js';
 import type { EventLifSpec, InputSpike } from '../model/event-network.js';
+import { requireLifLayers } from '../neurons/registry.js';
 
 export interface ConvergenceSection {
   /** whose weights (e.g. 'bptt (final)') */
@@ -55,6 +56,7 @@ export function networkConvergence(
   batch: number,
   options: NetworkConvergenceOptions = {},
 ): ConvergenceSection {
+  requireLifLayers(spec, 'the Δt → 0 convergence study');
   const { alpha, beta, threshold, reset } = spec.neuron;
   const tauSynMs = -dt0Ms / Math.log(alpha);
   const tauMemMs = -dt0Ms / Math.log(beta);

@@ -57,7 +57,7 @@ import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused
 import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
 import { readoutFusedBackward, readoutGradSliceLayout } from '../../kernels/neurons/readout-fused-backward.js';
 
-import { lifKernel } from '../neurons/lif.js';
+import { allLif, neuronKernel, neuronOfLayer } from '../neurons/registry.js';
 import { scanForward } from '../../kernels/scan/forward.js';
 import { scanBackward } from '../../kernels/scan/backward.js';
 import { recurrentAdjointBytes, recurrentBackward, recurrentForward, recurrentStateBytes } from '../../kernels/scan/recurrent.js';
@@ -215,9 +215,12 @@ export function defaultSampleChunks(device: GPUDevice, B: number, sizes: readonl
 export function resolvePropagation(
   device: GPUDevice, choice: BpttOptions['propagation'], spec?: Pick<NetworkSpec, 'hidden'>,
 ): { forward: Propagation | 'fused' | 'adaptive'; weightGrad: Propagation | 'fused' | 'adaptive' } {
-  const feedForward = !spec || spec.hidden.every((h) => !h.recurrent);
+  const lif = !spec || allLif(spec);
+  // the fused kernels have the LIF step written in: other models take the layered scans
+  const feedForward = lif && (!spec || spec.hidden.every((h) => !h.recurrent));
   if (choice === 'adaptive') return { forward: 'adaptive', weightGrad: 'adaptive' };
   if (choice === 'fused') {
+    if (!lif) throw new RangeError("propagation 'fused' is implemented for LIF layers only (other neuron models take 'adaptive', 'event' or 'dense')");
     if (!feedForward) throw new RangeError("propagation 'fused' needs feed-forward hidden layers (a recurrent layer takes 'event' or 'dense')");
     return { forward: 'fused', weightGrad: 'fused' };
   }
@@ -276,7 +279,6 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
   const { device, spec } = net;
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;
-  const neuron = lifKernel(p);
   const rows = T * B;
   const owned: GPUBuffer[] = [];
   const ownedTextures: GPUTexture[] = [];
@@ -311,6 +313,7 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
 
   const layers = spec.hidden.map((h, l) => {
     const N = h.size;
+    const neuron = neuronKernel(neuronOfLayer(spec, l));
     // the fused path needs dL/d drive only to pass the gradient down or for 'lists' weight
     // gradients, and dL/dS only under another hidden layer
     const needDrive = !fusedMode || l > 0 || !!options.inputGradient || gatherGrad;
@@ -319,7 +322,9 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
     const storeSpikes = !fusedMode || shape.observe !== false || (gatherGrad && l < L - 1);
     const layer = {
       size: N,
-      membrane: buf(`bptt/hidden.${l}/membrane`, membraneWords(rows, N, storage), true),
+      neuron,
+      // what the scans keep per step: the membrane U[n] for LIF (fused: in f32 or f16), the model's NeuronSaved otherwise
+      membrane: buf(`bptt/hidden.${l}/membrane`, fusedMode ? membraneWords(rows, N, storage) : rows * N * neuron.savedFloats, true),
       spikes: storeSpikes ? buf(`bptt/hidden.${l}/spikes`, rows * N, true) : placeholderBuffer(`bptt/hidden.${l}/spikes (not stored)`),
       storeSpikes,
       drive: needDrive ? buf(`bptt/hidden.${l}/drive`, rows * N) : placeholderBuffer(`bptt/hidden.${l}/drive (unused)`),
@@ -327,7 +332,8 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       // the recurrent scan's state (forward), then its carried adjoint (backward)
       scratch: h.recurrent ? buf(`bptt/hidden.${l}/scratch`, Math.max(recurrentStateBytes(neuron, B, N), recurrentAdjointBytes(neuron, B, N)) / 4) : undefined,
     };
-    if (storage === 'f32') observables.set(`hidden.${l}.membrane`, { buffer: layer.membrane, shape: [T, B, N] });
+    if (neuron.savedFloats !== 1) observables.set(`hidden.${l}.saved`, { buffer: layer.membrane, shape: [T, B, N, neuron.savedFloats] });
+    else if (storage === 'f32') observables.set(`hidden.${l}.membrane`, { buffer: layer.membrane, shape: [T, B, N] });
     if (storeSpikes) observables.set(`hidden.${l}.spikes`, { buffer: layer.spikes, shape: [T, B, N] });
     return layer;
   });
@@ -522,10 +528,10 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       if (param.v) {
         forward.push(recurrentForward(device, {
           drive: layer.drive, recurrent: param.v.weights, saved: layer.membrane, spikes: layer.spikes,
-          state: layer.scratch!, steps: T, batch: B, neurons: layer.size, neuron, stepIndex: steps!,
+          state: layer.scratch!, steps: T, batch: B, neurons: layer.size, neuron: layer.neuron, stepIndex: steps!,
         }));
       } else {
-        forward.push(scanForward(device, { drive: layer.drive, saved: layer.membrane, spikes: layer.spikes, steps: T, batch: B, neurons: layer.size, neuron }));
+        forward.push(scanForward(device, { drive: layer.drive, saved: layer.membrane, spikes: layer.spikes, steps: T, batch: B, neurons: layer.size, neuron: layer.neuron }));
       }
       prevSpikes = layer.spikes;
       prevSize = layer.size;
@@ -549,14 +555,14 @@ function bindBptt(method: GradientMethod, net: GpuNetwork, shape: BatchShape, op
       if (param.v) {
         backward.push(recurrentBackward(device, {
           saved: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, recurrent: param.v.weights,
-          gradDrive: layer.drive, adjoint: layer.scratch!, steps: T, batch: B, neurons: layer.size, neuron,
+          gradDrive: layer.drive, adjoint: layer.scratch!, steps: T, batch: B, neurons: layer.size, neuron: layer.neuron,
           surrogate: spec.surrogate, stepIndex: steps!,
         }));
         backward.push(...weightGrad(layer.spikes, layer.size, `hidden.${l}`, layer.drive, param.v.grad, layer.size));
       } else {
         backward.push(scanBackward(device, {
           saved: layer.membrane, spikes: layer.spikes, gradSpikes: layer.gradSpikes, gradDrive: layer.drive,
-          steps: T, batch: B, neurons: layer.size, neuron, surrogate: spec.surrogate,
+          steps: T, batch: B, neurons: layer.size, neuron: layer.neuron, surrogate: spec.surrogate,
         }));
       }
       backward.push(...weightGrad(belowSpikes, belowSize, below ? `hidden.${l - 1}` : 'input', layer.drive, param.w.grad, layer.size));

@@ -21,6 +21,7 @@ import { stepClock } from '../../kernels/neurons/step-clock.js';
 import { crossEntropy, type CrossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
 import { checkBatchShape, type BatchShape } from './method.js';
+import { requireLifLayers } from '../neurons/registry.js';
 
 export interface StepwiseLayer {
   readonly size: number;
@@ -67,6 +68,8 @@ export interface Stepwise {
 export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string, windowed = false): Stepwise {
   checkBatchShape(shape, prefix);
   const { device, spec } = net;
+  // the forward-mode kernels (sensitivities, traces) have the LIF step written in
+  requireLifLayers(spec, prefix);
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;
   const O = spec.outputs;

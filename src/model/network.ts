@@ -1,4 +1,5 @@
 import type { LifParams } from '../neurons/lif.js';
+import type { LayerNeuron } from '../neurons/registry.js';
 import type { Surrogate } from '../surrogates.js';
 import type { ReadoutReduce } from '../../kernels/types.js';
 import { createRng } from '../random.js';
@@ -10,13 +11,19 @@ export interface HiddenLayerSpec {
   readonly size: number;
   /** adds V·S[n] to the synaptic current (V: size × size) */
   readonly recurrent: boolean;
+  /** this layer's neuron model (src/neurons/registry.ts); absent: LIF with the network's `neuron` */
+  readonly neuron?: LayerNeuron;
 }
 
-/** Architecture and neuron model of a discrete-time LIF network. */
+/** Architecture and neuron models of a discrete-time spiking network. */
 export interface NetworkSpec {
   readonly inputs: number;
   readonly hidden: readonly HiddenLayerSpec[];
   readonly outputs: number;
+  /**
+   * the LIF constants of every hidden layer that names no model of its own, and
+   * the α, β of the leaky readout
+   */
   readonly neuron: LifParams;
   readonly surrogate: Surrogate;
   readonly readoutReduce: ReadoutReduce;

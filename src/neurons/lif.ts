@@ -12,6 +12,7 @@
  */
 import { shader } from '../../kernels/shaders.js';
 import type { LifConstants, NeuronKernel, ResetMode } from '../../kernels/types.js';
+import type { NeuronModel } from './model.js';
 
 export type { ResetMode };
 
@@ -66,3 +67,11 @@ export function lifKernel(p: LifParams): NeuronKernel {
     adjointFloats: 2, // dL/dI, dL/dU
   };
 }
+
+export const LIF_MODEL: NeuronModel<LifParams> = {
+  kind: 'lif',
+  description: 'leaky integrate-and-fire with a current synapse (the default)',
+  options: [],
+  params: (o = {}) => lifParams(o),
+  kernel: lifKernel,
+};

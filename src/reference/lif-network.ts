@@ -13,6 +13,10 @@
  *   U[n+1] = β·U[n] + I[n] − ϑ·S[n]       reset 'subtract'
  *   U[n+1] = β·U[n]·(1 − S[n]) + I[n]     reset 'zero'
  *
+ * A layer that names another neuron model (HiddenLayerSpec.neuron: QIF,
+ * ALIF) steps with that model's float64 step instead (src/reference/neurons/):
+ * the same drive into I, its own spike margin, state update and adjoint.
+ *
  * U[T], I[T] are never used. The readout is non-spiking, same α, β:
  *   Io[n+1] = α·Io[n] + Wo·S_L[n],  Uo[n+1] = β·Uo[n] + Io[n],  y[n] = Uo[n].
  * Logits per sample reduce y over n (spec.readoutReduce): 'max' (gradient to
@@ -32,6 +36,7 @@ import type { NetworkSpec } from '../model/network.js';
 
 export type { Float64Weights, WeightsLike } from '../model/weights.js';
 import type { Float64Weights, WeightsLike } from '../model/weights.js';
+import { referenceStepOfLayer } from './neurons/index.js';
 
 export type SpikeMode = 'heaviside' | 'smooth';
 
@@ -47,6 +52,8 @@ export interface LayerTrace {
   readonly I: Float64Array;
   /** spikes S[n] (0/1, or real-valued in 'smooth' mode), [T][B][N] */
   readonly S: Float64Array;
+  /** every state of the layer's neuron model by name (I, U, and e.g. ALIF's A), [T][B][N] */
+  readonly states: Readonly<Record<string, Float64Array>>;
 }
 
 export interface ReferenceForwardResult {
@@ -128,11 +135,13 @@ function checkArgs(
 // ---------------------------------------------------------------------------
 
 /**
- * One hidden LIF layer over all steps: returns its U, I, S ([T][B][N]).
+ * One hidden layer over all steps, with its neuron model's float64 step
+ * (src/reference/neurons/): returns its U, I, S and every state ([T][B][N]).
  * `sIn` is [T][B][nIn].
  */
 function forwardHiddenLayer(
   spec: NetworkSpec,
+  l: number,
   spike: SpikeMode,
   w: ArrayLike<number>,
   v: ArrayLike<number> | undefined,
@@ -142,37 +151,36 @@ function forwardHiddenLayer(
   steps: number,
   batch: number,
 ): LayerTrace {
-  const { alpha, beta, threshold, reset } = spec.neuron;
+  const model = referenceStepOfLayer(spec, l);
   const surrogate = spec.surrogate;
-  const U = new Float64Array(steps * batch * n);
-  const I = new Float64Array(steps * batch * n);
+  const states = model.states.map(() => new Float64Array(steps * batch * n));
   const S = new Float64Array(steps * batch * n);
   const at = (t: number, b: number) => (t * batch + b) * n; // offset of [t][b][0]
+  const stateAt = (k: number) => states.map((x) => x[k]);
+  const rest = model.rest();
+  for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) rest.forEach((r, j) => (states[j][at(0, b) + i] = r));
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < batch; b++) {
       const o = at(t, b);
-      // S[n] = Θ(U[n] − ϑ) (spike iff U > ϑ), or F(U[n] − ϑ) in smooth mode
+      // S[n] = Θ(margin) (spike iff margin > 0), or F(margin) in smooth mode
       for (let i = 0; i < n; i++) {
-        S[o + i] = spike === 'smooth' ? surrogate.fn(U[o + i] - threshold) : U[o + i] > threshold ? 1 : 0;
+        const m = model.margin(stateAt(o + i));
+        S[o + i] = spike === 'smooth' ? surrogate.fn(m) : m > 0 ? 1 : 0;
       }
-      if (t + 1 === steps) continue; // U[T], I[T] are never used
+      if (t + 1 === steps) continue; // the state at T is never used
       const o1 = at(t + 1, b);
       const inOff = (t * batch + b) * nIn;
       for (let i = 0; i < n; i++) {
-        // I[n+1] = α·I[n] + W·S_in[n] + V·S[n]
-        let current = alpha * I[o + i];
-        for (let j = 0; j < nIn; j++) current += w[i * nIn + j] * sIn[inOff + j];
-        if (v) for (let j = 0; j < n; j++) current += v[i * n + j] * S[o + j];
-        I[o1 + i] = current;
-        // U[n+1] = β·U[n] + I[n] − ϑ·S[n]   or   β·U[n]·(1 − S[n]) + I[n]
-        U[o1 + i] =
-          reset === 'subtract'
-            ? beta * U[o + i] + I[o + i] - threshold * S[o + i]
-            : beta * U[o + i] * (1 - S[o + i]) + I[o + i];
+        // drive[n] = W·S_in[n] + V·S[n]
+        let drive = 0;
+        for (let j = 0; j < nIn; j++) drive += w[i * nIn + j] * sIn[inOff + j];
+        if (v) for (let j = 0; j < n; j++) drive += v[i * n + j] * S[o + j];
+        model.step(stateAt(o + i), S[o + i], drive).forEach((x, j) => (states[j][o1 + i] = x));
       }
     }
   }
-  return { U, I, S };
+  const named = Object.fromEntries(model.states.map((name, j) => [name, states[j]]));
+  return { U: named.U, I: named.I, S, states: named };
 }
 
 function reduceReadout(
@@ -228,7 +236,7 @@ export function referenceForward(
   const layers: LayerTrace[] = [];
   let sIn: ArrayLike<number> = input;
   spec.hidden.forEach((layer, l) => {
-    const trace = forwardHiddenLayer(spec, spike, weights.hidden[l].w, weights.hidden[l].v, sIn, sizes[l], layer.size, steps, batch);
+    const trace = forwardHiddenLayer(spec, l, spike, weights.hidden[l].w, weights.hidden[l].v, sIn, sizes[l], layer.size, steps, batch);
     layers.push(trace);
     sIn = trace.S;
   });
@@ -352,7 +360,7 @@ export function referenceBackward(
       throw new RangeError(`forward layer ${l} has ${forward.layers[l].U.length} entries, expected ${steps}×${batch}×${layer.size}`);
     }
   });
-  const { alpha, beta, threshold, reset, detachReset } = spec.neuron;
+  const { alpha, beta } = spec.neuron; // the readout's
   const surrogate = spec.surrogate;
 
   // dL/dlogits, then gy[n] = dL/dy[n] ([T][B][O])
@@ -403,7 +411,9 @@ export function referenceBackward(
   for (let l = spec.hidden.length - 1; l >= 0; l--) {
     const n = sizes[l + 1];
     const nIn = sizes[l];
-    const { U, S } = forward.layers[l];
+    const { S, states } = forward.layers[l];
+    const model = referenceStepOfLayer(spec, l);
+    const stateArrays = model.states.map((name) => states[name]);
     const sIn: ArrayLike<number> = l === 0 ? input : forward.layers[l - 1].S;
     const w = weights.hidden[l].w;
     const v = weights.hidden[l].v;
@@ -411,29 +421,26 @@ export function referenceBackward(
     const gV = v ? new Float64Array(n * n) : undefined;
     const gSin = new Float64Array(steps * batch * nIn); // dL/dS_in[n]
     for (let b = 0; b < batch; b++) {
-      let gUNext = new Float64Array(n); // gU[n+1]
-      let gINext = new Float64Array(n); // gI[n+1]
+      // the adjoint of each neuron's state at n + 1 (zero at T); entry 0 is gI, dL/d drive[n]
+      let gNext = Array.from({ length: n }, () => model.states.map(() => 0));
       for (let t = steps - 1; t >= 0; t--) {
         const off = (t * batch + b) * n;
         const inOff = (t * batch + b) * nIn;
-        const gU = new Float64Array(n);
-        const gI = new Float64Array(n);
+        const g: number[][] = new Array(n);
         for (let i = 0; i < n; i++) {
-          // total dL/dS[n]
+          // dL/dS[n] from outside the neuron: the layer above and the recurrent weights
           let gS = gSext[off + i];
-          if (v) for (let k = 0; k < n; k++) gS += v[k * n + i] * gINext[k];
-          if (!detachReset) gS += reset === 'subtract' ? -threshold * gUNext[i] : -beta * U[off + i] * gUNext[i];
-          const dUnextdU = reset === 'subtract' ? beta : beta * (1 - S[off + i]);
-          gU[i] = surrogate.derivative(U[off + i] - threshold) * gS + dUnextdU * gUNext[i];
-          gI[i] = alpha * gINext[i] + gUNext[i];
+          if (v) for (let k = 0; k < n; k++) gS += v[k * n + i] * gNext[k][0];
+          const x = stateArrays.map((a) => a[off + i]);
+          g[i] = model.stepGrad(gNext[i], x, S[off + i], gS, surrogate.derivative(model.margin(x)));
+          const gDrive = gNext[i][0];
           for (let j = 0; j < nIn; j++) {
-            gW[i * nIn + j] += gINext[i] * sIn[inOff + j];
-            gSin[inOff + j] += w[i * nIn + j] * gINext[i];
+            gW[i * nIn + j] += gDrive * sIn[inOff + j];
+            gSin[inOff + j] += w[i * nIn + j] * gDrive;
           }
-          if (gV) for (let j = 0; j < n; j++) gV[i * n + j] += gINext[i] * S[off + j];
+          if (gV) for (let j = 0; j < n; j++) gV[i * n + j] += gDrive * S[off + j];
         }
-        gUNext = gU;
-        gINext = gI;
+        gNext = g;
       }
     }
     hiddenGrads[l] = gV ? { w: gW, v: gV } : { w: gW };

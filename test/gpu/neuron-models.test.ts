@@ -1,0 +1,78 @@
+import { afterAll, describe, expect } from 'vitest';
+import { gpuTest, releaseSharedDevice, runStep } from './fixture.js';
+import { createNetwork } from '../../src/layers/network.js';
+import { bptt } from '../../src/methods/bptt.js';
+import { rtrl } from '../../src/methods/rtrl.js';
+import { lifParams } from '../../src/neurons/lif.js';
+import { layerNeuron, type LayerNeuron } from '../../src/neurons/registry.js';
+import { surrogateByName } from '../../src/surrogates.js';
+import type { NetworkSpec } from '../../src/model/network.js';
+import { referenceBackward, referenceForward } from '../../src/reference/lif-network.js';
+import { randomNetwork, randomSpikes } from '../../src/reference/random.js';
+import { readF32 } from '../../src/gpu/buffers.js';
+import { relativeError as relErr } from '../../src/compare/metrics.js';
+
+afterAll(releaseSharedDevice);
+
+const T = 13;
+const B = 5;
+
+function problem(neuron: LayerNeuron, recurrent: boolean) {
+  const spec: NetworkSpec = {
+    inputs: 29, hidden: [{ size: 23, recurrent, neuron }, { size: 19, recurrent: false, neuron }], outputs: 7,
+    neuron: lifParams(), surrogate: surrogateByName('fast-sigmoid'), readoutReduce: 'mean',
+  };
+  const weights = randomNetwork(spec, 7, { gain: 3 });
+  const input = randomSpikes(T, B, spec.inputs, 0.3, 11);
+  const labels = Uint32Array.from({ length: B }, (_, b) => (b * 3) % spec.outputs);
+  return { spec, weights, input, labels };
+}
+
+const MODELS: [string, LayerNeuron][] = [
+  ['qif', layerNeuron('qif', { tauMemMs: 5 })],
+  ['qif detached', layerNeuron('qif', { tauMemMs: 5, detachReset: true })],
+  ['alif', layerNeuron('alif', { adaptation: 0.5, tauAdaptMs: 20 })],
+];
+
+describe('BPTT through QIF and ALIF layers on the GPU matches the float64 reference', () => {
+  for (const [name, neuron] of MODELS) {
+    for (const recurrent of [false, true]) {
+      for (const propagation of ['dense', 'event', 'auto'] as const) {
+        gpuTest(`${name}${recurrent ? ' recurrent' : ''} ${propagation}`, async ({ device }) => {
+          const { spec, weights, input, labels } = problem(neuron, recurrent);
+          const net = createNetwork(device, spec, weights);
+          const run = bptt({ propagation }).bind(net, { batch: B, steps: T });
+          runStep(device, run, input, labels);
+          const ref = referenceForward(spec, weights, input, T, B, labels);
+          const grads = referenceBackward(spec, weights, ref, input, T, B, labels);
+          for (let l = 0; l < 2; l++) {
+            const S = await readF32(device, run.observables.get(`hidden.${l}.spikes`)!.buffer);
+            expect(S.reduce((s, x) => s + x, 0), `layer ${l} spikes`).toBeGreaterThan(5);
+            expect(Array.from(S)).toEqual(Array.from(ref.layers[l].S));
+            // the saved state: U[n] first in every model's NeuronSaved
+            const saved = await readF32(device, run.observables.get(`hidden.${l}.saved`)!.buffer);
+            for (let k = 0; k < ref.layers[l].U.length; k++) {
+              expect(Math.abs(saved[2 * k] - ref.layers[l].U[k])).toBeLessThanOrEqual(1e-4 + 1e-4 * Math.abs(ref.layers[l].U[k]));
+            }
+          }
+          const g = await net.readGradients();
+          spec.hidden.forEach((h, l) => {
+            expect(relErr(g.hidden[l].w, grads.hidden[l].w), `hidden.${l}.w`).toBeLessThanOrEqual(1e-4);
+            if (h.recurrent) expect(relErr(g.hidden[l].v!, grads.hidden[l].v!), `hidden.${l}.v`).toBeLessThanOrEqual(1e-4);
+          });
+          expect(relErr(g.readout, grads.readout)).toBeLessThanOrEqual(1e-4);
+          run.destroy();
+          net.destroy();
+        });
+      }
+    }
+  }
+
+  gpuTest('paths written for LIF alone refuse other models by name', async ({ device }) => {
+    const { spec, weights } = problem(layerNeuron('alif', {}), false);
+    const net = createNetwork(device, spec, weights);
+    expect(() => bptt({ propagation: 'fused' }).bind(net, { batch: B, steps: T })).toThrow(/'fused' is implemented for LIF layers only/);
+    expect(() => rtrl().bind(net, { batch: B, steps: T })).toThrow(/rtrl is implemented for LIF layers only; hidden layer 0 is 'alif'/);
+    net.destroy();
+  });
+});
