@@ -1,8 +1,8 @@
 /**
- * Checkpoint format (version 2): one UTF-8 JSON document.
+ * Checkpoint format (version 3): one UTF-8 JSON document.
  *
  * {
- *   "format": "webspike-checkpoint", "version": 2,
+ *   "format": "webspike-checkpoint", "version": 3,
  *   "model": {                                   // the architecture and neuron model
  *     "inputs": 784, "hidden": [{ "size": 128, "recurrent": false }], "outputs": 10,
  *     "neuron": { "kind": "lif", "alpha": …, "beta": …, "threshold": 1, "reset": "subtract", "detachReset": false },
@@ -25,18 +25,22 @@
  * Files are written to a temporary name and renamed, so an interrupted save never
  * replaces a good checkpoint.
  *
- * Version 1 is version 2 without neuron.kind; it held LIF neurons only and is
- * read as such.
+ * A hidden layer with its own neuron model carries it: "hidden": [{ "size": 128,
+ * "recurrent": true, "neuron": { "kind": "alif", "alpha": …, "rho": …, … } }].
+ * Version 3 added that; version 2 is version 3 with LIF layers only, and version
+ * 1 is version 2 without neuron.kind; both are read as such.
  */
 import { parameterShapes, validateWeights, weightList, weightsFromList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
 import { lifParams, type LifParams } from '../neurons/lif.js';
+import { isNeuronKind, neuronKernel, NEURON_KINDS as LAYER_NEURON_KINDS, type LayerNeuron } from '../neurons/registry.js';
 import { surrogateByName } from '../surrogates.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 
 export interface CheckpointModel {
   inputs: number;
-  hidden: { size: number; recurrent: boolean }[];
+  /** `neuron`: the layer's own model (kind and parameters), absent for LIF with the network's constants */
+  hidden: { size: number; recurrent: boolean; neuron?: LayerNeuron }[];
   outputs: number;
   /** the neuron model: its kind ('lif') and parameters */
   neuron: { kind: NeuronKind } & LifParams;
@@ -49,7 +53,7 @@ export const NEURON_KINDS = ['lif'] as const;
 export type NeuronKind = (typeof NEURON_KINDS)[number];
 
 /** The checkpoint versions this webspike reads; it writes the last. */
-export const CHECKPOINT_VERSIONS = [1, 2] as const;
+export const CHECKPOINT_VERSIONS = [1, 2, 3] as const;
 const CHECKPOINT_VERSION = CHECKPOINT_VERSIONS[CHECKPOINT_VERSIONS.length - 1];
 
 export interface Checkpoint {
@@ -90,7 +94,7 @@ export function base64ToF32(s: string, where: string): Float32Array {
 export function modelOf(spec: NetworkSpec): CheckpointModel {
   return {
     inputs: spec.inputs,
-    hidden: spec.hidden.map((h) => ({ size: h.size, recurrent: h.recurrent })),
+    hidden: spec.hidden.map((h) => (h.neuron ? { size: h.size, recurrent: h.recurrent, neuron: h.neuron } : { size: h.size, recurrent: h.recurrent })),
     outputs: spec.outputs,
     neuron: { kind: 'lif', ...spec.neuron },
     surrogate: { name: spec.surrogate.name, slope: spec.surrogate.slope },
@@ -113,12 +117,29 @@ export function specFromModel(m: CheckpointModel, where = 'checkpoint', version:
   }
   return {
     inputs: m.inputs,
-    hidden: (m.hidden ?? []).map((h) => ({ size: h.size, recurrent: !!h.recurrent })),
+    hidden: (m.hidden ?? []).map((h, l) => (h.neuron === undefined ? { size: h.size, recurrent: !!h.recurrent } : { size: h.size, recurrent: !!h.recurrent, neuron: layerNeuronOf(h.neuron, `${where}: model.hidden[${l}].neuron`) })),
     outputs: m.outputs,
     neuron: lifParams({ alpha: m.neuron?.alpha, beta: m.neuron?.beta, threshold: m.neuron?.threshold, reset: m.neuron?.reset, detachReset: m.neuron?.detachReset }),
     surrogate,
     readoutReduce: m.readoutReduce,
   };
+}
+
+/** A layer's saved model, validated by its kind's own parameter checks. */
+function layerNeuronOf(saved: unknown, where: string): LayerNeuron {
+  const { kind, ...params } = (saved ?? {}) as { kind?: unknown };
+  if (!isNeuronKind(kind)) throw new CheckpointError(where, `kind ${JSON.stringify(kind)} is not a neuron model this webspike knows (${LAYER_NEURON_KINDS.join(', ')})`);
+  try {
+    // the saved parameters are the model's own, already derived (alpha, not tauSynMs): they are checked and kept as saved
+    const checked = { kind, ...params } as LayerNeuron;
+    neuronKernel(checked);
+    for (const [k, v] of Object.entries(params)) {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`${k} is ${v}`);
+    }
+    return checked;
+  } catch (e) {
+    throw new CheckpointError(where, (e as Error).message);
+  }
 }
 
 export function serializeCheckpoint(c: Checkpoint): string {
@@ -148,7 +169,7 @@ export function parseCheckpoint(text: string, where = 'checkpoint'): Checkpoint 
   }
   if (doc?.format !== 'webspike-checkpoint') throw new CheckpointError(where, 'not a webspike checkpoint (missing "format": "webspike-checkpoint")');
   if (!(CHECKPOINT_VERSIONS as readonly unknown[]).includes(doc.version)) {
-    throw new CheckpointError(where, `unsupported checkpoint version ${doc.version} (this webspike reads versions ${CHECKPOINT_VERSIONS.join(' and ')})`);
+    throw new CheckpointError(where, `unsupported checkpoint version ${doc.version} (this webspike reads versions ${CHECKPOINT_VERSIONS.slice(0, -1).join(', ')} and ${CHECKPOINT_VERSIONS[CHECKPOINT_VERSIONS.length - 1]})`);
   }
   const spec = specFromModel(doc.model, where, doc.version);
   const shapes = parameterShapes(spec);
@@ -192,8 +213,9 @@ export function assertSameArchitecture(expected: NetworkSpec, got: NetworkSpec, 
   const diffs: string[] = [];
   if (a.inputs !== b.inputs) diffs.push(`inputs ${b.inputs} ≠ ${a.inputs}`);
   if (a.outputs !== b.outputs) diffs.push(`outputs ${b.outputs} ≠ ${a.outputs}`);
-  const ha = a.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-');
-  const hb = b.hidden.map((h) => `${h.size}${h.recurrent ? 'r' : ''}`).join('-');
+  const layer = (h: NetworkSpec['hidden'][number]) => `${h.size}${h.recurrent ? 'r' : ''}${h.neuron ? `:${h.neuron.kind}` : ''}`;
+  const ha = a.hidden.map(layer).join('-');
+  const hb = b.hidden.map(layer).join('-');
   if (ha !== hb) diffs.push(`hidden layers ${hb} ≠ ${ha}`);
   if (diffs.length) throw new CheckpointError(where, `is for a different architecture: ${diffs.join(', ')}`);
 }
@@ -211,6 +233,15 @@ export function assertSameModel(run: NetworkSpec, saved: NetworkSpec, where = 'c
   for (const k of ['alpha', 'beta', 'threshold'] as const) {
     if (!same(saved.neuron[k], run.neuron[k])) diffs.push(`neuron ${k} ${saved.neuron[k]} ≠ ${run.neuron[k]}`);
   }
+  saved.hidden.forEach((h, l) => {
+    const a = h.neuron as Record<string, unknown> | undefined;
+    const b = run.hidden[l].neuron as Record<string, unknown> | undefined;
+    for (const k of new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])) {
+      const x = a?.[k];
+      const y = b?.[k];
+      if (typeof x === 'number' && typeof y === 'number' ? !same(x, y) : x !== y) diffs.push(`hidden layer ${l} neuron ${k} ${String(x)} ≠ ${String(y)}`);
+    }
+  });
   if (saved.neuron.reset !== run.neuron.reset) diffs.push(`reset '${saved.neuron.reset}' ≠ '${run.neuron.reset}'`);
   if (saved.neuron.detachReset !== run.neuron.detachReset) diffs.push(`detach-reset ${saved.neuron.detachReset} ≠ ${run.neuron.detachReset}`);
   if (saved.surrogate.name !== run.surrogate.name || !same(saved.surrogate.slope, run.surrogate.slope)) {

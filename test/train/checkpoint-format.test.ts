@@ -18,10 +18,12 @@ const spec: NetworkSpec = {
 const weights = initWeights(spec, { seed: 5 });
 
 describe('checkpoint versions', () => {
-  it('writes version 2 with neuron.kind and reads it back', () => {
+  it('writes version 3 with neuron.kind and reads it back, and still reads version 2', () => {
     const text = serializeCheckpoint({ spec, weights });
     const doc = JSON.parse(text);
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
+    const v2 = parseCheckpoint(JSON.stringify({ ...doc, version: 2 }), 'v2.json').spec;
+    expect([v2.hidden, v2.neuron, v2.surrogate.name]).toEqual([spec.hidden, spec.neuron, spec.surrogate.name]);
     expect(doc.model.neuron).toEqual({ kind: 'lif', ...spec.neuron });
     const back = parseCheckpoint(text);
     expect(back.spec.neuron).toEqual(spec.neuron);
@@ -43,7 +45,27 @@ describe('checkpoint versions', () => {
     expect(() => parseCheckpoint(JSON.stringify(doc), 'x.json')).toThrow(/x\.json: model\.neuron\.kind "hodgkin-huxley" is not a neuron model this webspike knows \(lif\)/);
     delete doc.model.neuron.kind;
     expect(() => parseCheckpoint(JSON.stringify(doc), 'x.json')).toThrow(CheckpointError);
-    doc.version = 3;
-    expect(() => parseCheckpoint(JSON.stringify(doc), 'x.json')).toThrow(/unsupported checkpoint version 3 \(this webspike reads versions 1 and 2\)/);
+    doc.version = 4;
+    expect(() => parseCheckpoint(JSON.stringify(doc), 'x.json')).toThrow(/unsupported checkpoint version 4 \(this webspike reads versions 1, 2 and 3\)/);
+  });
+});
+
+describe('checkpoints keep each layer\'s neuron model', () => {
+  it('a QIF and an ALIF layer round-trip with kind and parameters; a corrupt model is refused by name', async () => {
+    const { serializeCheckpoint: save, parseCheckpoint: parse } = await import('../../src/train/checkpoint.js');
+    const { layerNeuron } = await import('../../src/neurons/registry.js');
+    const { lifParams: lif } = await import('../../src/neurons/lif.js');
+    const { surrogateByName: sg } = await import('../../src/surrogates.js');
+    const { initWeights } = await import('../../src/model/network.js');
+    const spec = {
+      inputs: 4, outputs: 2, neuron: lif(), surrogate: sg('fast-sigmoid'), readoutReduce: 'mean' as const,
+      hidden: [{ size: 3, recurrent: true, neuron: layerNeuron('alif', { adaptation: 0.3 }) }, { size: 2, recurrent: false, neuron: layerNeuron('qif', { uCrit: 0.4 }) }],
+    };
+    const text = save({ spec, weights: initWeights(spec) });
+    const back = parse(text, 'test');
+    expect(back.spec.hidden.map((h) => h.neuron)).toEqual(spec.hidden.map((h) => h.neuron));
+    const bad = JSON.parse(text);
+    bad.model.hidden[1].neuron.kind = 'izhikevich';
+    expect(() => parse(JSON.stringify(bad), 'test')).toThrow(/hidden\[1\]\.neuron.*izhikevich/);
   });
 });
