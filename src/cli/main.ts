@@ -20,6 +20,7 @@ import { cmdCompare, COMPARE_HELP } from './compare.js';
 import { cmdGradEvent, cmdTrainEvent, EVENT_HELP, isEventCheckpoint, peekOption } from './train-event.js';
 import { hiddenSizes, num } from './args.js';
 import { cmdInfo } from './info.js';
+import { isNeuronKind, NEURON_KINDS, neuronOptionSpecs, type NeuronKind } from '../neurons/registry.js';
 
 const HELP = `webspike — spiking neural networks on WebGPU
 
@@ -41,6 +42,8 @@ train options (default in brackets):
   --threshold <v>                       firing threshold [1]
   --reset <subtract|zero>               reset mode [subtract]
   --detach-reset                        do not differentiate the reset
+  --neuron lif|qif|alif                 the hidden layers' neuron model (default lif; bptt layered paths)
+${neuronOptionSpecs().map((o) => `  --${o.flag} X`.padEnd(40) + o.help).join('\n')}
   --encoder <poisson|latency|latency-log>   input encoding [poisson]
   --rate <p>                            Poisson spike probability per step of a white pixel [0.3]
   --latency-threshold <x>               pixels at or below x (0…1) do not spike [0.2]
@@ -90,10 +93,31 @@ function modelOptions(c: Checkpoint): Partial<TrainConfig> {
   return {
     hidden: c.spec.hidden.map((h) => h.size),
     recurrent: c.spec.hidden.some((h) => h.recurrent),
+    neuronKind: c.spec.hidden[0]?.neuron?.kind ?? 'lif',
     neuron: { alpha: n.alpha, beta: n.beta, threshold: n.threshold, reset: n.reset, detachReset: n.detachReset },
     surrogate: { name: c.spec.surrogate.name, slope: c.spec.surrogate.slope },
     readoutReduce: c.spec.readoutReduce,
   };
+}
+
+/** parseArgs options of every neuron model's own flags (src/neurons/registry.ts) */
+function neuronFlags(): Record<string, { type: 'string' }> {
+  return Object.fromEntries(neuronOptionSpecs().map((o) => [o.flag, { type: 'string' as const }]));
+}
+
+/** The neuron options the model flags in `v` set, by their option keys. */
+function neuronFlagValues(v: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of neuronOptionSpecs()) {
+    const raw = v[o.flag];
+    if (typeof raw === 'string') out[o.key] = num(raw, o.flag)!;
+  }
+  return out;
+}
+
+function neuronKindOption(kind: string): NeuronKind {
+  if (!isNeuronKind(kind)) throw new Error(`--neuron must be one of ${NEURON_KINDS.join(', ')}, got '${kind}'`);
+  return kind;
 }
 
 async function cmdTrain(argv: string[]): Promise<void> {
@@ -112,6 +136,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
       dt: { type: 'string' }, 'tau-syn': { type: 'string' }, 'tau-mem': { type: 'string' },
       alpha: { type: 'string' }, beta: { type: 'string' }, threshold: { type: 'string' },
       reset: { type: 'string' }, 'detach-reset': { type: 'boolean' },
+      neuron: { type: 'string' }, ...neuronFlags(),
       encoder: { type: 'string' }, rate: { type: 'string' }, 'latency-threshold': { type: 'string' },
       surrogate: { type: 'string' }, slope: { type: 'string' }, readout: { type: 'string' },
       batch: { type: 'string' }, epochs: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
@@ -149,7 +174,9 @@ async function cmdTrain(argv: string[]): Promise<void> {
       ...(v.threshold !== undefined && { threshold: num(v.threshold, 'threshold') }),
       ...(v.reset !== undefined && { reset: v.reset as 'subtract' | 'zero' }),
       ...(v['detach-reset'] && { detachReset: true }),
+      ...neuronFlagValues(v),
     },
+    neuronKind: v.neuron !== undefined ? neuronKindOption(v.neuron) : base.neuronKind,
     surrogate: { name: v.surrogate ?? base.surrogate.name, slope: num(v.slope, 'slope') ?? (v.surrogate ? undefined : base.surrogate.slope) },
     encoder: encoderName
       ? encoderByName(encoderName, encoderName === 'poisson' ? num(v.rate, 'rate') : num(v['latency-threshold'], 'latency-threshold'))

@@ -19,7 +19,9 @@ import { createNetwork, type GpuNetwork } from '../layers/network.js';
 import { bptt } from '../methods/bptt.js';
 import type { GradientMethod, MethodRun } from '../methods/method.js';
 import type { NetworkSpec, ReadoutReduce } from '../model/network.js';
-import { lifParams, type LifOptions } from '../neurons/lif.js';
+import { lifParams } from '../neurons/lif.js';
+import type { NeuronOptions } from '../neurons/model.js';
+import { layerNeuron, type NeuronKind } from '../neurons/registry.js';
 import { createOptimizer, type GpuOptimizer, type OptimizerSpec } from '../optim/optimizer.js';
 import { surrogateByName, type Surrogate } from '../surrogates.js';
 import { assertSameModel, saveCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -31,7 +33,10 @@ export interface TrainConfig {
   recurrent: boolean;
   /** time steps per sample */
   steps: number;
-  neuron: LifOptions;
+  /** the hidden layers' neuron model (src/neurons/registry.ts); default 'lif' */
+  neuronKind?: NeuronKind;
+  /** the model's options; the LIF ones also set the readout's α, β */
+  neuron: NeuronOptions;
   /** a built-in surrogate by name, or a Surrogate object (custom surrogates) */
   surrogate: { name: string; slope?: number } | Surrogate;
   encoder: EncoderSpec;
@@ -154,9 +159,12 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 export function specFromConfig(c: TrainConfig, inputs: number, outputs: number): NetworkSpec {
   return {
     inputs,
-    hidden: c.hidden.map((size) => ({ size, recurrent: c.recurrent })),
+    hidden: c.hidden.map((size) => {
+      const kind = c.neuronKind ?? 'lif';
+      return kind === 'lif' ? { size, recurrent: c.recurrent } : { size, recurrent: c.recurrent, neuron: layerNeuron(kind, c.neuron) };
+    }),
     outputs,
-    neuron: lifParams(c.neuron),
+    neuron: lifParams({ ...c.neuron, reset: c.neuronKind && c.neuronKind !== 'lif' ? undefined : c.neuron.reset }),
     surrogate: 'wgsl' in c.surrogate ? c.surrogate : surrogateByName(c.surrogate.name, c.surrogate.slope),
     readoutReduce: c.readoutReduce,
   };
