@@ -47,6 +47,15 @@ export interface NeuronKernel {
   readonly wgsl: string;
   /** WGSL of the step's derivative, included after `wgsl` (shaders/neurons/lif-grad.wgsl) */
   readonly gradWgsl: string;
+  /** WGSL of the step's forward-mode derivative, included after `wgsl` (shaders/neurons/lif-tangent.wgsl) */
+  readonly tangentWgsl: string;
+  /**
+   * true when dU_i/dW_ij through the neuron's own step, its reset left out, is
+   * the same for every postsynaptic neuron i (a linear step with no
+   * spike-dependent term besides the reset): eligibility traces may then be
+   * kept per presynaptic input instead of per synapse.
+   */
+  readonly presynapticTraces: boolean;
   /** the fields of the snippet's NeuronParams */
   readonly uniforms: Readonly<Record<string, number>>;
   /** override constants the snippet declares (e.g. RESET_ZERO) */

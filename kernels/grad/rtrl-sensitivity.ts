@@ -1,5 +1,5 @@
 import { shader } from '../shaders.js';
-import type { LifConstants } from '../types.js';
+import type { NeuronKernel, SurrogateSnippet } from '../types.js';
 import { bind, grid1d, pipelineFor, uniformBlock, type Dispatch, type KernelSpec } from '../kernel.js';
 
 export const WORKGROUP = 64;
@@ -11,15 +11,15 @@ export interface RtrlSensitivityVariant {
   directSequence: boolean;
 }
 
-export function rtrlSensitivitySpec(params: LifConstants, v: RtrlSensitivityVariant): KernelSpec {
+/** `surrogate` only completes the tangent snippet (its spike slope); this kernel takes dS as given. */
+export function rtrlSensitivitySpec(neuron: NeuronKernel, surrogate: SurrogateSnippet, v: RtrlSensitivityVariant): KernelSpec {
   return {
-    name: 'grad/rtrl-sensitivity',
-    code: shader('common/grid') + shader('grad/rtrl-sensitivity'),
+    name: `grad/rtrl-sensitivity(${neuron.kind},${surrogate.name})`,
+    code: shader('common/grid') + surrogate.wgsl + neuron.wgsl + neuron.tangentWgsl + shader('grad/rtrl-sensitivity'),
     bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage',
       'read-only-storage', 'read-only-storage', 'storage'],
     constants: {
-      WG: WORKGROUP, HAS_BELOW: v.hasBelow, RECURRENT: v.recurrent, DIRECT: v.direct, DIRECT_SEQUENCE: v.directSequence,
-      RESET_ZERO: params.reset === 'zero', DETACH_RESET: params.detachReset,
+      WG: WORKGROUP, ...neuron.constants, HAS_BELOW: v.hasBelow, RECURRENT: v.recurrent, DIRECT: v.direct, DIRECT_SEQUENCE: v.directSequence,
     },
   };
 }
@@ -33,9 +33,10 @@ export interface RtrlSensitivityArgs {
   sensSpikesBelow?: GPUBuffer;
   /** S_in (θ = W_l) or S_l (θ = V_l) when θ belongs to this layer */
   directSource?: { buffer: GPUBuffer; sequence: boolean };
-  membrane: GPUBuffer;
+  /** the layer's NeuronState [B][N] at step n */
+  state: GPUBuffer;
   sensSpikes: GPUBuffer;
-  /** dU then dI, [2][B][N][P] */
+  /** d state/dθ, NeuronState [B][N][P] */
   sens: GPUBuffer;
   /** any small buffer for unused bindings */
   dummy: GPUBuffer;
@@ -44,21 +45,21 @@ export interface RtrlSensitivityArgs {
   below: number;
   paramsLen: number;
   cols: number;
-  params: LifConstants;
+  neuron: NeuronKernel;
+  surrogate: SurrogateSnippet;
 }
 
-/** One step of dU, dI of a hidden layer w.r.t. every entry of one parameter tensor. */
+/** One step of the state sensitivities of a hidden layer w.r.t. every entry of one parameter tensor. */
 export function rtrlSensitivity(device: GPUDevice, a: RtrlSensitivityArgs): Dispatch {
-  const spec = rtrlSensitivitySpec(a.params, {
+  const spec = rtrlSensitivitySpec(a.neuron, a.surrogate, {
     hasBelow: !!a.sensSpikesBelow, recurrent: !!a.recurrent, direct: !!a.directSource, directSequence: !!a.directSource?.sequence,
   });
   const u = uniformBlock(device, spec, {
-    batch: a.batch, neurons: a.neurons, below: a.below, params_len: a.paramsLen, cols: a.cols,
-    alpha: a.params.alpha, beta: a.params.beta, threshold: a.params.threshold,
+    batch: a.batch, neurons: a.neurons, below: a.below, params_len: a.paramsLen, cols: a.cols, neuron: a.neuron.uniforms,
   });
   return bind(device, pipelineFor(device, spec), {
     resources: [u.buffer, a.clock, a.weights, a.recurrent ?? a.dummy, a.sensSpikesBelow ?? a.dummy, a.directSource?.buffer ?? a.dummy,
-      a.membrane, a.sensSpikes, a.sens],
+      a.state, a.sensSpikes, a.sens],
     workgroups: grid1d(a.batch * a.neurons * a.paramsLen, WORKGROUP),
     owned: [u.buffer],
   });

@@ -151,7 +151,7 @@ function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchSh
     const delta = (deltas[l] = run.buffer(`hidden.${l}/delta`, B * N, true));
     const fromError = (err: GPUBuffer, F: GPUBuffer) => {
       perStep.push(add(matmul(device, { a: err, b: F, c: delta, m: B, n: N, k: O })));
-      perStep.push(add(learningSignal(device, { clock: run.clock, membrane: run.layers[l].membrane, delta, batch: B, neurons: N, steps: T, params: p, surrogate: spec.surrogate, responseScale: c })));
+      perStep.push(add(learningSignal(device, { clock: run.clock, state: run.layers[l].state, delta, batch: B, neurons: N, steps: T, neuron: run.layers[l].neuron, readout: p, surrogate: spec.surrogate, responseScale: c })));
     };
     if (signal === 'direct') fromError(readouts[0].err, direct![l]);
     else if (signal === 'local') fromError(readouts[localIndex[l]].err, local![l]);
@@ -159,7 +159,7 @@ function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchSh
     else {
       const F = signal === 'symmetric' ? net.hidden[l + 1].w.weights : alignment![l];
       perStep.push(add(matmul(device, { a: deltas[l + 1], b: F, c: delta, m: B, n: N, k: sizes[l + 2] })));
-      perStep.push(add(learningSignal(device, { clock: run.clock, membrane: run.layers[l].membrane, delta, batch: B, neurons: N, steps: T, params: p, surrogate: spec.surrogate })));
+      perStep.push(add(learningSignal(device, { clock: run.clock, state: run.layers[l].state, delta, batch: B, neurons: N, steps: T, neuron: run.layers[l].neuron, readout: p, surrogate: spec.surrogate })));
     }
     const inTrace = trace(`hidden.${l}/input`, K, l === 0 ? run.input : run.layers[l - 1].spikes, l === 0);
     traceSteps.push(inTrace.step);

@@ -1,14 +1,15 @@
 /**
  * Exact forward-mode surrogate gradients (real-time recurrent learning; Neftci,
- * Mostafa & Zenke 2019, §III-B, eq. 8 with Θ′ → σ′) for the canonical discrete
- * LIF (DESIGN.md), feed-forward and recurrent. The float64 spec is
- * `referenceRtrl` (src/reference/forward-mode.ts); it equals surrogate BPTT.
+ * Mostafa & Zenke 2019, §III-B, eq. 8 with Θ′ → σ′) for every neuron model
+ * (each layer's step and tangent snippets), feed-forward and recurrent. For LIF
+ * the float64 spec is `referenceRtrl` (src/reference/forward-mode.ts); for every
+ * model it equals surrogate BPTT (`referenceBackward`).
  *
  * The network runs step by step (src/methods/stepwise.ts). For every parameter
- * tensor θ of layer m, the sensitivities dU_l/dθ, dI_l/dθ of every layer l ≥ m
- * ([2][B][N_l][|θ|]) and of the readout ([2][B][O][|θ|]) are carried forward:
- *   grad/rtrl-spike-sensitivity    dS_l = σ′(U_l[n] − ϑ)·dU_l
- *   grad/rtrl-sensitivity          dI_l, dU_l → n+1 (eq. 8: below, recurrent, direct, reset terms)
+ * tensor θ of layer m, the state sensitivities d state_l/dθ of every layer l ≥ m
+ * ([B][N_l][|θ|] NeuronStates) and of the readout ([2][B][O][|θ|]) are carried forward:
+ *   grad/rtrl-spike-sensitivity    dS_l = σ′(margin_l[n])·d margin_l
+ *   grad/rtrl-sensitivity          d state_l → n+1 (eq. 8: below, recurrent, direct and the model's own terms)
  *   grad/rtrl-readout-sensitivity  dIo, dUo → n+1 and the logit sensitivity Q:
  *                                  Q += c·dUo[n] ('mean' c = 1/T, 'sum' c = 1), or
  *                                  Q = dUo[n] at each new running maximum ('max')
@@ -18,7 +19,8 @@
  *
  * encodeForward runs all T steps with the sensitivities and the loss (forward
  * mode computes the gradient during the forward pass); encodeBackward only
- * contracts Q with g into the gradient buffers. Memory: Σ_θ 3·B·(Σ_{l≥m} N_l + O)·|θ|
+ * contracts Q with g into the gradient buffers. Memory: Σ_θ B·(Σ_{l≥m} (k_l + 1)·N_l + 3·O)·|θ|
+ * (k_l the states of layer l's model)
  * floats besides the [B][N] states, independent of T; compute per step
  * O(B·|θ|·N·(N + K)). Meant for small networks (cross-checks, short studies).
  */
@@ -35,7 +37,7 @@ import { stepwise } from './stepwise.js';
 export function rtrl(): GradientMethod {
   const method: GradientMethod = {
     name: 'rtrl',
-    description: 'exact forward-mode surrogate gradients (real-time recurrent learning, discrete LIF)',
+    description: 'exact forward-mode surrogate gradients (real-time recurrent learning)',
     exact: false,
     inputKind: 'dense-steps',
     bind(net: GpuNetwork, shape: BatchShape): MethodRun {
@@ -81,12 +83,12 @@ function bindRtrl(method: GradientMethod, net: GpuNetwork, shape: BatchShape): M
     const sensSpikes: GPUBuffer[] = [];
     for (let l = m; l < L; l++) {
       const N = sizes[l + 1];
-      sens[l] = run.buffer(`${t.param.name}/hidden.${l}/sens`, 2 * B * N * P, true);
+      const { neuron, state } = run.layers[l];
+      sens[l] = run.buffer(`${t.param.name}/hidden.${l}/sens`, neuron.stateFloats * B * N * P, true);
       sensSpikes[l] = run.buffer(`${t.param.name}/hidden.${l}/sens-spikes`, B * N * P, true);
       toClear.push(sens[l]);
       sensSpikeDispatches.push(rtrlSpikeSensitivity(device, {
-        membrane: run.layers[l].membrane, sens: sens[l], sensSpikes: sensSpikes[l], batch: B, neurons: N, paramsLen: P,
-        threshold: p.threshold, surrogate: spec.surrogate,
+        state, sens: sens[l], sensSpikes: sensSpikes[l], batch: B, neurons: N, paramsLen: P, neuron, surrogate: spec.surrogate,
       }));
     }
     const readoutSens = run.buffer(`${t.param.name}/readout/sens`, 2 * B * O * P, true);
@@ -105,8 +107,9 @@ function bindRtrl(method: GradientMethod, net: GpuNetwork, shape: BatchShape): M
         : undefined;
       sensDispatches.push(rtrlSensitivity(device, {
         clock: run.clock, weights: net.hidden[l].w.weights, recurrent: net.hidden[l].v?.weights,
-        sensSpikesBelow: l > m ? sensSpikes[l - 1] : undefined, directSource: direct, membrane: run.layers[l].membrane,
-        sensSpikes: sensSpikes[l], sens: sens[l], dummy, batch: B, neurons: sizes[l + 1], below: sizes[l], paramsLen: P, cols, params: p,
+        sensSpikesBelow: l > m ? sensSpikes[l - 1] : undefined, directSource: direct, state: run.layers[l].state,
+        sensSpikes: sensSpikes[l], sens: sens[l], dummy, batch: B, neurons: sizes[l + 1], below: sizes[l], paramsLen: P, cols,
+        neuron: run.layers[l].neuron, surrogate: spec.surrogate,
       }));
     }
     contract.push(contractLogits(device, { g: run.gradLogits, q, grad: t.param.grad, batch: B, outputs: O, paramsLen: P }));

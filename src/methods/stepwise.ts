@@ -3,10 +3,12 @@
  * forward-mode methods (`rtrl`, `eligibility`): nothing of the past is stored,
  * so the memory of the states does not depend on the number of steps T.
  *
+ * Each hidden layer steps with its own neuron model (scan/step composed with
+ * the model's snippet); its state is one NeuronState per (sample, neuron).
  * Step n (clock[0] = n) is recorded as
- *   spikes:  neurons/lif-step `spike` of every layer        S_l[n] = Θ(U_l[n] − ϑ)
- *   … method work that reads U[n], S[n] …
- *   updates: neurons/lif-step `update` of every layer       U_l, I_l → n+1
+ *   spikes:  scan/step `spike` of every layer               S_l[n] = neuron_fires(state_l[n])
+ *   … method work that reads state[n], S[n] …
+ *   updates: scan/step `update` of every layer              state_l → n+1
  *   readout: neurons/readout-step                           running logits ∪ y[n]; Uo, Io → n+1
  *   tick:    neurons/step-clock                             n ← n + 1
  * After step T−1 the running logits equal the time reduction of the readout, and
@@ -15,18 +17,20 @@
  */
 import { storageBuffer } from '../gpu/buffers.js';
 import type { Dispatch } from '../../kernels/kernel.js';
-import { lifStep } from '../../kernels/neurons/lif-step.js';
+import { scanStep } from '../../kernels/scan/step.js';
+import type { NeuronKernel } from '../../kernels/types.js';
 import { readoutStep } from '../../kernels/neurons/readout-step.js';
 import { stepClock } from '../../kernels/neurons/step-clock.js';
 import { crossEntropy, type CrossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
 import { checkBatchShape, type BatchShape } from './method.js';
-import { requireLifLayers } from '../neurons/registry.js';
+import { neuronKernel, neuronOfLayer } from '../neurons/registry.js';
 
 export interface StepwiseLayer {
   readonly size: number;
-  readonly membrane: GPUBuffer;
-  readonly synCurrent: GPUBuffer;
+  readonly neuron: NeuronKernel;
+  /** NeuronState [B][N] (neuron.stateFloats floats each) at the current step */
+  readonly state: GPUBuffer;
   readonly spikes: GPUBuffer;
 }
 
@@ -56,7 +60,7 @@ export interface Stepwise {
   readonly loss: CrossEntropy;
   /** an extra readout of layer `layer`'s spikes through fixed weights (local errors), with its own loss */
   addReadout(label: string, layer: number, weights: GPUBuffer): { state: StepwiseReadout; step: Dispatch; loss: CrossEntropy; gradLogits: GPUBuffer };
-  /** zero the clock, every state and the running logits */
+  /** zero the clock, the spikes and the running logits; every neuron state to rest */
   clear(encoder: GPUCommandEncoder): void;
   /** a labelled storage buffer owned by this run; `keep` lists it in stored() */
   buffer(label: string, floats: number, keep?: boolean): GPUBuffer;
@@ -68,8 +72,6 @@ export interface Stepwise {
 export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string, windowed = false): Stepwise {
   checkBatchShape(shape, prefix);
   const { device, spec } = net;
-  // the forward-mode kernels (sensitivities, traces) have the LIF step written in
-  requireLifLayers(spec, prefix);
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;
   const O = spec.outputs;
@@ -91,23 +93,26 @@ export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string, win
   const sampleStats = buffer('sample-stats', 2 * B);
   const toClear: GPUBuffer[] = [clock];
   const layers: StepwiseLayer[] = spec.hidden.map((h, l) => {
+    const neuron = neuronKernel(neuronOfLayer(spec, l));
     const layer = {
       size: h.size,
-      membrane: buffer(`hidden.${l}/membrane`, B * h.size, true),
-      synCurrent: buffer(`hidden.${l}/syn-current`, B * h.size, true),
+      neuron,
+      state: buffer(`hidden.${l}/state`, B * h.size * neuron.stateFloats, true),
       spikes: buffer(`hidden.${l}/spikes`, B * h.size, true),
     };
-    toClear.push(layer.membrane, layer.synCurrent, layer.spikes);
+    toClear.push(layer.spikes);
     return layer;
   });
+  const rests: Dispatch[] = [];
   const spikes: Dispatch[] = [];
   const updates: Dispatch[] = [];
   layers.forEach((layer, l) => {
-    const d = lifStep(device, {
+    const d = scanStep(device, {
       clock, spikesIn: l === 0 ? input : layers[l - 1].spikes, inputSequence: l === 0, inputRows, weights: net.hidden[l].w.weights,
-      recurrent: net.hidden[l].v?.weights, membrane: layer.membrane, synCurrent: layer.synCurrent, spikes: layer.spikes,
-      batch: B, neurons: layer.size, inputs: l === 0 ? spec.inputs : layers[l - 1].size, params: p,
+      recurrent: net.hidden[l].v?.weights, state: layer.state, spikes: layer.spikes,
+      batch: B, neurons: layer.size, inputs: l === 0 ? spec.inputs : layers[l - 1].size, neuron: layer.neuron,
     });
+    rests.push(d.rest);
     spikes.push(d.spike);
     updates.push(d.update);
   });
@@ -134,13 +139,16 @@ export function stepwise(net: GpuNetwork, shape: BatchShape, prefix: string, win
   };
   const main = makeReadout('readout', layers.length - 1, net.readout.weights);
   const tick = stepClock(device, clock);
-  dispatches.push(...spikes, ...updates, tick);
+  dispatches.push(...rests, ...spikes, ...updates, tick);
   return {
     clock, input, inputRows, labels, metrics, sampleStats, gradLogits: main.gradLogits, layers, readout: main.state, spikes, updates,
     readoutStep: main.step, tick, loss: main.loss, stored, buffer,
     addReadout: makeReadout,
     clear(enc) {
       for (const b of toClear) enc.clearBuffer(b);
+      const pass = enc.beginComputePass({ label: `${prefix}/rest` });
+      for (const d of rests) d.encode(pass);
+      pass.end();
     },
     destroy() {
       for (const d of dispatches) d.destroy();

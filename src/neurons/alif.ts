@@ -50,6 +50,8 @@ function alifKernel(p: AlifParams): NeuronKernel {
     kind: 'alif',
     wgsl: shader('neurons/alif'),
     gradWgsl: shader('neurons/alif-grad'),
+    tangentWgsl: shader('neurons/alif-tangent'),
+    presynapticTraces: false,
     uniforms: { alpha: p.alpha, beta: p.beta, threshold: p.threshold, rho: p.rho, adaptation: p.adaptation },
     constants: { DETACH_RESET: p.detachReset },
     stateFloats: 3, // I, U, A

@@ -60,6 +60,8 @@ export function lifKernel(p: LifParams): NeuronKernel {
     kind: 'lif',
     wgsl: shader('neurons/lif'),
     gradWgsl: shader('neurons/lif-grad'),
+    tangentWgsl: shader('neurons/lif-tangent'),
+    presynapticTraces: true,
     uniforms: { alpha: p.alpha, beta: p.beta, threshold: p.threshold },
     constants: { RESET_ZERO: p.reset === 'zero', DETACH_RESET: p.detachReset },
     stateFloats: 2, // I, U

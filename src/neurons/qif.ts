@@ -60,6 +60,8 @@ function qifKernel(p: QifParams): NeuronKernel {
     kind: 'qif',
     wgsl: shader('neurons/qif'),
     gradWgsl: shader('neurons/qif-grad'),
+    tangentWgsl: shader('neurons/qif-tangent'),
+    presynapticTraces: false,
     uniforms: { alpha: p.alpha, dt_over_tau: p.dtOverTau, u_rest: p.uRest, u_crit: p.uCrit, u_peak: p.uPeak, u_reset: p.uReset, resistance: p.resistance },
     constants: { DETACH_RESET: p.detachReset },
     stateFloats: 2, // I, U
