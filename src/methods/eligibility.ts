@@ -6,12 +6,19 @@
  * src/reference/forward-mode.ts.
  *
  * Per sample the method keeps, besides the [B][N] neuron states, a presynaptic
- * trace pair (ε_I, ε_U) per input of every layer (and per own neuron of a
+ * trace pair (ε_I, ε_U) per input of every LIF layer (and per own neuron of a
  * recurrent layer, for V) and of the readout, and δ per neuron: memory
  * O(B·(inputs + neurons)), no [T] dimension and no per-synapse, per-sample state.
+ * A layer whose model's sensitivity to W_ij depends on the postsynaptic neuron
+ * (NeuronKernel.presynapticTraces false: QIF, ALIF) keeps instead one trace per
+ * synapse and sample, t = d x_i/dW_ij through neuron i's own step (e-prop's
+ * eligibility vector; its adaptation and reset included), B·N·K·k floats per
+ * weight tensor (k states), in grad/synapse-eligibility; the float64 spec is
+ * src/reference/synapse-traces.ts.
  * At every step n:
  *   δ_l = σ′(U_l[n] − ϑ) ⊙ λ_l                     grad/learning-signal
  *   dW_l += δ_lᵀ·ε_U(S_{l−1}),  dV_l += δ_lᵀ·ε_U(S_l),  dWo += c·eᵀ·ε_U(S_{L−1})   linear/matmul
+ *     (per-synapse traces: dW_ij += Σ_b δ_i·d margin(t_ij), then t to n+1   grad/synapse-eligibility)
  *   ε ← trace step with S[n]                        grad/presynaptic-trace
  * λ of the top layer (and of every layer for 'direct' and 'local') is e·F·c·h[n]
  * (e = dL/dlogits, F the feedback matrix, h[n] the readout's summed response to a
@@ -33,6 +40,7 @@ import type { Dispatch } from '../../kernels/kernel.js';
 import { matmul } from '../../kernels/linear/matmul.js';
 import { presynapticTrace } from '../../kernels/grad/presynaptic-trace.js';
 import { learningSignal } from '../../kernels/grad/learning-signal.js';
+import { synapseEligibility } from '../../kernels/grad/synapse-eligibility.js';
 import { onlineError } from '../../kernels/loss/online-error.js';
 import type { CrossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
@@ -161,13 +169,24 @@ function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchSh
       perStep.push(add(matmul(device, { a: deltas[l + 1], b: F, c: delta, m: B, n: N, k: sizes[l + 2] })));
       perStep.push(add(learningSignal(device, { clock: run.clock, state: run.layers[l].state, delta, batch: B, neurons: N, steps: T, neuron: run.layers[l].neuron, readout: p, surrogate: spec.surrogate })));
     }
-    const inTrace = trace(`hidden.${l}/input`, K, l === 0 ? run.input : run.layers[l - 1].spikes, l === 0);
-    traceSteps.push(inTrace.step);
-    perStep.push(add(matmul(device, { a: delta, b: inTrace.traceU, c: net.hidden[l].w.grad, m: N, n: K, k: B, transA: true, accumulate: true })));
-    if (net.hidden[l].v) {
-      const recTrace = trace(`hidden.${l}/recurrent`, N, run.layers[l].spikes, false);
-      traceSteps.push(recTrace.step);
-      perStep.push(add(matmul(device, { a: delta, b: recTrace.traceU, c: net.hidden[l].v!.grad, m: N, n: N, k: B, transA: true, accumulate: true })));
+    const sources: { label: string; spikes: GPUBuffer; inputSequence: boolean; K: number; grad: GPUBuffer }[] = [
+      { label: 'input', spikes: l === 0 ? run.input : run.layers[l - 1].spikes, inputSequence: l === 0, K, grad: net.hidden[l].w.grad },
+    ];
+    if (net.hidden[l].v) sources.push({ label: 'recurrent', spikes: run.layers[l].spikes, inputSequence: false, K: N, grad: net.hidden[l].v!.grad });
+    const { neuron, state } = run.layers[l];
+    for (const src of sources) {
+      if (neuron.presynapticTraces) {
+        const pre = trace(`hidden.${l}/${src.label}`, src.K, src.spikes, src.inputSequence);
+        traceSteps.push(pre.step);
+        perStep.push(add(matmul(device, { a: delta, b: pre.traceU, c: src.grad, m: N, n: src.K, k: B, transA: true, accumulate: true })));
+      } else {
+        const traces = run.buffer(`hidden.${l}/${src.label}/synapse-traces`, B * N * src.K * neuron.stateFloats, true);
+        traceClear.push(traces);
+        perStep.push(add(synapseEligibility(device, {
+          clock: run.clock, source: src.spikes, inputSequence: src.inputSequence, inputRows: run.inputRows, state, delta, traces, grad: src.grad,
+          batch: B, neurons: N, sources: src.K, neuron, surrogate: spec.surrogate,
+        })));
+      }
     }
   }
   perStep.push(...run.updates, ...traceSteps, run.tick);

@@ -1,7 +1,7 @@
 /**
- * Float64 reference of forward-mode (online) gradients for the canonical
- * discrete LIF network of `lif-network.ts`: the executable spec of the GPU
- * methods `rtrl()` and `eligibility()`.
+ * Float64 reference of forward-mode (online) gradients for the discrete network
+ * of `lif-network.ts`: the executable spec of the GPU methods `rtrl()` (LIF
+ * layers; for every model rtrl equals `referenceBackward`) and `eligibility()`.
  *
  * 1. Exact forward mode (RTRL; Neftci, Mostafa & Zenke 2019, §III-B, eq. 8 with
  *    Θ′ → σ′). For every parameter θ_p of layer m and every state of the layers
@@ -45,6 +45,10 @@
  *    exact gradient Σ_n g·c·ε_U(S_{L−1})[n].
  *    Equal to BPTT when (a)–(c) vanish: one feed-forward hidden layer, reset
  *    'subtract' with detachReset, 'symmetric', readout 'mean' or 'sum'.
+ *    A layer whose model is not LIF (QIF, ALIF: its sensitivity to W_ij depends
+ *    on the postsynaptic state) keeps per-synapse traces instead
+ *    (synapse-traces.ts): they follow the neuron's whole own step, so only (b)
+ *    and (c) are dropped, and ψ_i = σ′ at the model's spike argument.
  *    With `updateEvery` = k (online), g is not known before the end: at step n
  *    it is the running estimate g̃[n] = (softmax(r[n]) − onehot)/B of the logits
  *    so far, r[n] = Σ_{m≤n} y[m]/(n+1) ('mean') or T·Σ_{m≤n} y[m]/(n+1) ('sum'),
@@ -52,6 +56,9 @@
  */
 import type { NetworkSpec } from '../model/network.js';
 import type { FeedbackMatrices, LearningSignal } from '../methods/learning-signal.js';
+import { neuronKernel, neuronOfLayer } from '../neurons/registry.js';
+import { referenceStepOfLayer } from './neurons/index.js';
+import { synapseTraces, type SynapseTraces } from './synapse-traces.js';
 import {
   parameterRefs, paramTensor, referenceForward, type ReferenceForwardResult, type WeightsLike,
 } from './lif-network.js';
@@ -275,7 +282,7 @@ export function referenceEligibility(
   const sizes = sizesOf(spec);
   const L = spec.hidden.length;
   const O = spec.outputs;
-  const { alpha, beta, threshold } = spec.neuron;
+  const { alpha, beta } = spec.neuron;
   const c = spec.readoutReduce === 'mean' ? 1 / steps : 1;
   const spikesOf = (l: number): ArrayLike<number> => (l < 0 ? input : forward.layers[l].S);
   const fb = options.feedback ?? {};
@@ -306,6 +313,16 @@ export function referenceEligibility(
   const tracesIn = spec.hidden.map((_, l) => ({ i: new Float64Array(batch * sizes[l]), u: new Float64Array(batch * sizes[l]) }));
   const tracesRec = spec.hidden.map((h) => (h.recurrent ? { i: new Float64Array(batch * h.size), u: new Float64Array(batch * h.size) } : undefined));
   const traceOut = { i: new Float64Array(batch * sizes[L]), u: new Float64Array(batch * sizes[L]) };
+  // layers whose model needs per-synapse traces (src/reference/synapse-traces.ts) instead of the presynaptic ones
+  const models = spec.hidden.map((_, l) => referenceStepOfLayer(spec, l));
+  const perSynapse = spec.hidden.map((h, l): { w: SynapseTraces; v?: SynapseTraces } | undefined => {
+    if (neuronKernel(neuronOfLayer(spec, l)).presynapticTraces) return undefined;
+    const { S, states } = forward.layers[l];
+    const x = models[l].states.map((name) => states[name]);
+    const traces = (source: ArrayLike<number>, sources: number) =>
+      synapseTraces(models[l], x, S, source, (m) => spec.surrogate.derivative(m), { batch, neurons: h.size, sources });
+    return { w: traces(spikesOf(l - 1), sizes[l]), v: h.recurrent ? traces(S, h.size) : undefined };
+  });
   const step = (tr: { i: Float64Array; u: Float64Array }, s: ArrayLike<number>, n: number) => {
     const K = tr.i.length / batch;
     for (let q = 0; q < batch * K; q++) {
@@ -328,7 +345,8 @@ export function referenceEligibility(
     for (let l = L - 1; l >= 0; l--) {
       const N = sizes[l + 1];
       const K = sizes[l];
-      const U = forward.layers[l].U;
+      const layerStates = models[l].states.map((name) => forward.layers[l].states[name]);
+      const stateAt = (b: number, i: number) => layerStates.map((x) => x[(n * batch + b) * N + i]);
       const lambda = new Float64Array(batch * N);
       const fromError = (F: ArrayLike<number>, e: Float64Array) => {
         for (let b = 0; b < batch; b++) for (let i = 0; i < N; i++) {
@@ -350,9 +368,13 @@ export function referenceEligibility(
       else fromAbove(options.signal === 'symmetric' ? weights.hidden[l + 1].w : need('alignment')[l], sizes[l + 2]);
       const delta = new Float64Array(batch * N);
       for (let b = 0; b < batch; b++) for (let i = 0; i < N; i++) {
-        delta[b * N + i] = spec.surrogate.derivative(U[(n * batch + b) * N + i] - threshold) * lambda[b * N + i];
+        delta[b * N + i] = spec.surrogate.derivative(models[l].margin(stateAt(b, i))) * lambda[b * N + i];
       }
-      for (let b = 0; b < batch; b++) for (let i = 0; i < N; i++) {
+      const own = perSynapse[l];
+      if (own) {
+        own.w.accumulate(n, delta, grads.hidden[l].w);
+        own.v?.accumulate(n, delta, grads.hidden[l].v!);
+      } else for (let b = 0; b < batch; b++) for (let i = 0; i < N; i++) {
         const d = delta[b * N + i];
         for (let j = 0; j < K; j++) grads.hidden[l].w[i * K + j] += d * tracesIn[l].u[b * K + j];
         const rec = tracesRec[l];
@@ -362,6 +384,12 @@ export function referenceEligibility(
     }
     // traces to step n+1
     spec.hidden.forEach((_, l) => {
+      const own = perSynapse[l];
+      if (own) {
+        own.w.step(n);
+        own.v?.step(n);
+        return;
+      }
       step(tracesIn[l], spikesOf(l - 1), n);
       if (tracesRec[l]) step(tracesRec[l]!, spikesOf(l), n);
     });

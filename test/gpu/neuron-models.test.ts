@@ -3,6 +3,8 @@ import { gpuTest, releaseSharedDevice, runStep } from './fixture.js';
 import { createNetwork } from '../../src/layers/network.js';
 import { bptt } from '../../src/methods/bptt.js';
 import { rtrl } from '../../src/methods/rtrl.js';
+import { eligibility, type EligibilityRun } from '../../src/methods/eligibility.js';
+import { referenceEligibility } from '../../src/reference/forward-mode.js';
 import { lifParams } from '../../src/neurons/lif.js';
 import { layerNeuron, type LayerNeuron } from '../../src/neurons/registry.js';
 import { surrogateByName } from '../../src/surrogates.js';
@@ -99,4 +101,47 @@ describe('RTRL through QIF and ALIF layers on the GPU equals the float64 referen
       });
     }
   }
+});
+
+describe('eligibility traces through QIF and ALIF layers on the GPU equal their float64 reference', () => {
+  const signals = ['symmetric', 'direct'] as const;
+  for (const [name, neuron] of MODELS) {
+    for (const recurrent of [false, true]) {
+      for (const signal of signals) {
+        gpuTest(`${name}${recurrent ? ' recurrent' : ''} ${signal}`, async ({ device }) => {
+          const { spec, weights, input, labels } = problem(neuron, recurrent);
+          const net = createNetwork(device, spec, weights);
+          const run = eligibility({ signal }).bind(net, { batch: B, steps: T }) as EligibilityRun;
+          runStep(device, run, input, labels);
+          const expected = referenceEligibility(spec, weights, input, T, B, labels, { signal, feedback: run.feedback }).gradients[0];
+          const g = await net.readGradients();
+          spec.hidden.forEach((h, l) => {
+            expect(Math.max(...expected.hidden[l].w.map(Math.abs)), `hidden.${l}.w is not zero`).toBeGreaterThan(1e-4);
+            expect(relErr(g.hidden[l].w, expected.hidden[l].w), `hidden.${l}.w`).toBeLessThanOrEqual(1e-4);
+            if (h.recurrent) expect(relErr(g.hidden[l].v!, expected.hidden[l].v!), `hidden.${l}.v`).toBeLessThanOrEqual(1e-4);
+          });
+          expect(relErr(g.readout, expected.readout)).toBeLessThanOrEqual(1e-4);
+          run.destroy();
+          net.destroy();
+        });
+      }
+    }
+  }
+
+  gpuTest('one feed-forward ALIF layer: equal to BPTT', async ({ device }) => {
+    const neuron = layerNeuron('alif', { adaptation: 0.5, tauAdaptMs: 20 });
+    const { spec: two, input, labels } = problem(neuron, false);
+    const spec: NetworkSpec = { ...two, hidden: [two.hidden[0]] };
+    const weights = randomNetwork(spec, 7, { gain: 3 });
+    const net = createNetwork(device, spec, weights);
+    const run = eligibility().bind(net, { batch: B, steps: T });
+    runStep(device, run, input, labels);
+    const ref = referenceForward(spec, weights, input, T, B, labels);
+    const exact = referenceBackward(spec, weights, ref, input, T, B, labels);
+    const g = await net.readGradients();
+    expect(relErr(g.hidden[0].w, exact.hidden[0].w)).toBeLessThanOrEqual(1e-4);
+    expect(relErr(g.readout, exact.readout)).toBeLessThanOrEqual(1e-4);
+    run.destroy();
+    net.destroy();
+  });
 });

@@ -3,6 +3,7 @@ import type { NetworkSpec } from '../../src/model/network.js';
 import { lifParams } from '../../src/neurons/lif.js';
 import { layerNeuron, type LayerNeuron } from '../../src/neurons/registry.js';
 import { surrogateByName } from '../../src/surrogates.js';
+import { referenceEligibility } from '../../src/reference/forward-mode.js';
 import { finiteDifferenceGradient, paramTensor, randomNetwork, randomSpikes, referenceBackward, referenceForward } from '../../src/reference/lif-network.js';
 
 const T = 12;
@@ -86,3 +87,47 @@ describe('QIF and ALIF: the reference BPTT equals finite differences of the smoo
     expect(() => layerNeuron('izhikevich', {})).toThrow(/unknown neuron model 'izhikevich' \(known: lif, qif, alif\)/);
   });
 });
+
+describe('QIF and ALIF: per-synapse eligibility traces are exact where e-prop drops nothing', () => {
+  // one feed-forward hidden layer and the symmetric signal: every neuron's weights
+  // act on the loss through its own state and spikes only, which the traces follow
+  for (const [name, neuron] of MODELS) {
+    for (const readoutReduce of ['mean', 'sum'] as const) {
+      it(`${name}, readout ${readoutReduce}`, () => {
+        const s: NetworkSpec = { ...spec(neuron, false), hidden: [{ size: 5, recurrent: false, neuron }], readoutReduce };
+        const weights = randomNetwork(s, 9, { gain: 3 });
+        // 'sum' logits are T times larger: scale the readout so that the softmax does not saturate
+        if (readoutReduce === 'sum') weights.readout.forEach((w, k) => (weights.readout[k] = w / T));
+        const input = randomSpikes(T, B, s.inputs, 0.5, 4);
+        const { forward, gradients } = referenceEligibility(s, weights, input, T, B, LABELS, { signal: 'symmetric' });
+        expect(forward.layers[0].S.some((x) => x > 0.5)).toBe(true);
+        const exact = referenceBackward(s, weights, forward, input, T, B, LABELS);
+        const [g] = gradients;
+        expect(maxRel(g.hidden[0].w, exact.hidden[0].w)).toBeLessThan(1e-9);
+        expect(maxRel(g.readout, exact.readout)).toBeLessThan(1e-9);
+        expect(Math.max(...exact.hidden[0].w.map(Math.abs))).toBeGreaterThan(1e-3);
+      });
+    }
+  }
+
+  it('with a second layer the traces drop the terms e-prop drops, and differ from BPTT', () => {
+    const s = spec(layerNeuron('alif', { adaptation: 0.5, tauAdaptMs: 20 }), false);
+    const weights = randomNetwork(s, 9, { gain: 3 });
+    const input = randomSpikes(T, B, s.inputs, 0.5, 4);
+    const { forward, gradients } = referenceEligibility(s, weights, input, T, B, LABELS, { signal: 'symmetric' });
+    const exact = referenceBackward(s, weights, forward, input, T, B, LABELS);
+    // the top hidden layer is exact (its weights reach the loss only through it); the lower one is not
+    expect(maxRel(gradients[0].hidden[1].w, exact.hidden[1].w)).toBeLessThan(1e-9);
+    expect(maxRel(gradients[0].hidden[0].w, exact.hidden[0].w)).toBeGreaterThan(1e-3);
+  });
+});
+
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let k = 0; k < a.length; k++) {
+    num += (a[k] - b[k]) ** 2;
+    den += b[k] ** 2;
+  }
+  return Math.sqrt(num / Math.max(den, 1e-300));
+}
