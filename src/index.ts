@@ -21,7 +21,7 @@ export { packSpikeBits, spikeBitWords } from './methods/method.js';
 export { bptt, type BpttOptions, type Propagation } from './methods/bptt.js';
 export { rtrl } from './methods/rtrl.js';
 export { eligibility, feedbackMatrices, LEARNING_SIGNALS, type EligibilityOptions, type EligibilityRun, type LearningSignal, type FeedbackMatrices } from './methods/eligibility.js';
-export { methodByName, METHOD_NAMES } from './methods/by-name.js';
+export { methodByName, methodEntry, isEventMethod, METHODS, METHOD_NAMES, DISCRETE_METHOD_NAMES, DEFAULT_METHOD, EVENT_METHOD, type MethodEntry, type MethodOptionSpec, type MethodByNameOptions } from './methods/registry.js';
 // EventProp: exact gradients of the continuous-time LIF network from its spike times
 export { eventLifForward, SpikeCapacityError, type EventLifForwardOptions, type EventLifForwardResult } from './layers/event-lif-forward.js';
 export { eventPropGradients, eventPropEvaluate, type EventPropEvaluation, type EventPropGpuOptions, type EventPropGpuResult, type GpuReadoutMaxima, type FirstSpikeLossOptions } from './methods/eventprop-gpu.js';

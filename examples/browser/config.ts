@@ -3,7 +3,7 @@
  * adapter's limits allow.
  */
 import {
-  DEFAULT_TRAIN_CONFIG, LEARNING_SIGNALS, METHOD_NAMES, SURROGATE_NAMES, adamOptimizer, bptt, encoderByName, methodByName, sgdOptimizer,
+  DEFAULT_TRAIN_CONFIG, DISCRETE_METHOD_NAMES, LEARNING_SIGNALS, SURROGATE_NAMES, adamOptimizer, bptt, encoderByName, methodByName, sgdOptimizer,
   type GradientMethod, type TrainConfig,
 } from 'webspike';
 
@@ -15,13 +15,14 @@ export interface MethodChoice {
 }
 
 /**
- * Every gradient method the library exports (METHOD_NAMES, built by methodByName),
+ * Every gradient method of the discrete-time network the library registers
+ * (DISCRETE_METHOD_NAMES, built by methodByName),
  * with its variants: BPTT with event-driven or dense propagation, eligibility
  * traces with each learning signal.
  */
 export function methodChoices(): MethodChoice[] {
   const out: MethodChoice[] = [];
-  for (const name of METHOD_NAMES as readonly string[]) {
+  for (const name of DISCRETE_METHOD_NAMES) {
     if (name === 'bptt') {
       out.push({ id: 'bptt-event', label: 'bptt — surrogate BPTT, event-driven propagation', make: () => bptt({ propagation: 'event' }) });
       out.push({ id: 'bptt-dense', label: 'bptt — surrogate BPTT, dense propagation', make: () => bptt({ propagation: 'dense' }) });

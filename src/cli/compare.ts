@@ -12,6 +12,7 @@ import { headline, fmt, fmtBytes } from '../compare/report.js';
 import { renderPngs, writeReport } from '../compare/files.js';
 import { cmdCompareEvent, COMPARE_EVENT_HELP } from './compare-event.js';
 import { hiddenSizes, list, num } from './args.js';
+import { isEventMethod } from '../methods/registry.js';
 
 export const COMPARE_HELP = `compare options (default in brackets):
   --methods <list>                      comma separated: bptt, rtrl, eligibility, eligibility:<signal>
@@ -46,7 +47,7 @@ function wantsEvent(argv: readonly string[]): boolean {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--preset' || argv[i].startsWith('--preset=')) return true;
     const m = argv[i] === '--methods' ? argv[i + 1] : argv[i].startsWith('--methods=') ? argv[i].slice(10) : undefined;
-    if (m?.split(',').some((x) => x.trim() === 'eventprop')) return true;
+    if (m?.split(',').some((x) => isEventMethod(x.trim()))) return true;
   }
   return false;
 }

@@ -14,7 +14,7 @@
 import { readF32 } from '../gpu/buffers.js';
 import type { WebspikeDevice } from '../gpu/device.js';
 import { createNetwork } from '../layers/network.js';
-import { methodByName, type MethodByNameOptions } from '../methods/by-name.js';
+import { DEFAULT_METHOD, methodByName, type MethodByNameOptions } from '../methods/registry.js';
 import { parameterShapes, weightList, type NetworkSpec } from '../model/network.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 
@@ -77,7 +77,7 @@ export interface GradientReport {
   gradients: Record<string, { shape: [number, number]; data: number[] }>;
 }
 
-export async function computeGradients(gpu: WebspikeDevice, model: Checkpoint, batch: SpikeBatch, methodName = 'bptt', methodOptions: MethodByNameOptions = {}): Promise<GradientReport> {
+export async function computeGradients(gpu: WebspikeDevice, model: Checkpoint, batch: SpikeBatch, methodName: string = DEFAULT_METHOD, methodOptions: MethodByNameOptions = {}): Promise<GradientReport> {
   const method = methodByName(methodName, methodOptions);
   checkBatchAgainstModel(batch, model.spec);
   const { device } = gpu;

@@ -14,7 +14,7 @@ import { adamOptimizer, sgdOptimizer } from '../optim/optimizer.js';
 import { DEFAULT_TRAIN_CONFIG, train, type TrainConfig } from '../train/trainer.js';
 import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 import { progressBar } from './progress.js';
-import { methodByName } from '../methods/by-name.js';
+import { checkMethodOptions, DEFAULT_METHOD, isEventMethod, methodByName, methodHelp, METHOD_NAMES } from '../methods/registry.js';
 import { checkBatchAgainstModel, computeGradients, parseBatch } from './grad.js';
 import { cmdCompare, COMPARE_HELP } from './compare.js';
 import { cmdGradEvent, cmdTrainEvent, EVENT_HELP, isEventCheckpoint, peekOption } from './train-event.js';
@@ -26,7 +26,7 @@ const HELP = `webspike — spiking neural networks on WebGPU
 
 Usage:
   webspike train [options]     train (defaults: MNIST digits, 784-512-10 LIF, 25 steps, Poisson)
-  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method bptt|rtrl|eligibility|eventprop] [--signal s] [--update-every k] [--propagation p]
+  webspike grad --model <checkpoint> --batch <file.json> [--out <file.json>] [--method ${METHOD_NAMES.join('|')}] [--signal s] [--update-every k] [--propagation p]
   webspike compare [options]   train with several gradient methods under matched settings; report.json + report.html
   webspike info [--json]       the runtime, adapter, driver, Vulkan loader, features and limits
   webspike help
@@ -42,7 +42,7 @@ train options (default in brackets):
   --threshold <v>                       firing threshold [1]
   --reset <subtract|zero>               reset mode [subtract]
   --detach-reset                        do not differentiate the reset
-  --neuron lif|qif|alif                 the hidden layers' neuron model (default lif; bptt layered paths)
+  --neuron ${NEURON_KINDS.join('|')}                 the hidden layers' neuron model [lif]
 ${neuronOptionSpecs().map((o) => `  --${o.flag} X`.padEnd(40) + o.help).join('\n')}
   --encoder <poisson|latency|latency-log>   input encoding [poisson]
   --rate <p>                            Poisson spike probability per step of a white pixel [0.3]
@@ -64,14 +64,7 @@ ${neuronOptionSpecs().map((o) => `  --${o.flag} X`.padEnd(40) + o.help).join('\n
   --checkpoint <file>                   save after every epoch
   --resume <file>                       continue from a checkpoint (with --lr: the base learning
                                         rate from there on; otherwise the checkpoint's)
-  --method <bptt|rtrl|eligibility|eventprop>   gradient method [bptt]: surrogate BPTT, exact forward
-                                        mode (small networks), factorized eligibility traces, or
-                                        EventProp (exact, continuous time; its options below)
-  --signal <name>                       eligibility learning signal: symmetric, feedback-alignment,
-                                        direct, local [symmetric]
-  --update-every <k>                    eligibility: update the weights every k steps (online)
-  --propagation <auto|fused|adaptive|event|dense>   bptt: fused time scans, event-driven or dense
-                                        spike products, or chosen by measured activity [auto]
+${methodHelp(40)}
   --disable-robustness                  Node: skip Dawn's bounds checks (trusted runs only; faster)
   --quiet                               no progress bar
 
@@ -124,7 +117,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
   // EventProp trains the continuous-time model with its own options (src/cli/train-event.ts)
   const methodArg = peekOption(argv, 'method');
   const resumeArg = peekOption(argv, 'resume');
-  if (methodArg === 'eventprop' || (methodArg === undefined && resumeArg && isEventCheckpoint(await loadCheckpoint(resumeArg)))) {
+  if (isEventMethod(methodArg) || (methodArg === undefined && resumeArg && isEventCheckpoint(await loadCheckpoint(resumeArg)))) {
     return cmdTrainEvent(argv, withDevice);
   }
   const { values: v } = parseArgs({
@@ -197,7 +190,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
   // the method is saved in the checkpoint's training section, so --resume continues with the same one
   const saved = v.method === undefined ? (resume?.training?.method as { name?: string; signal?: string; updateEvery?: number; propagation?: string } | undefined) : undefined;
   const methodChoice = {
-    name: v.method ?? saved?.name ?? 'bptt',
+    name: v.method ?? saved?.name ?? DEFAULT_METHOD,
     signal: v.signal ?? saved?.signal,
     updateEvery: num(v['update-every'], 'update-every') ?? saved?.updateEvery,
     propagation: v.propagation ?? saved?.propagation,
@@ -219,7 +212,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
     log(`webspike: ${describeDevice(gpu)}`);
     log(`data: ${dataName} (${data.train.count} train / ${data.test.count} test), network ${data.train.rows * data.train.cols}-${config.hidden.join('-')}${config.recurrent ? ' (recurrent)' : ''}-${data.train.classes}, T=${config.steps}, batch ${config.batchSize}, ${config.epochs} epochs, ${config.optimizer.kind} lr ${config.optimizer.lr}`);
     const bar = progressBar();
-    if (method.name !== 'bptt') log(`method: ${method.description}`);
+    if (method.name !== DEFAULT_METHOD) log(`method: ${method.description}`);
     await train(gpu, data, { ...config, ...({ data: dataName, trainLimit, testLimit, method: methodChoice } as object) } as TrainConfig, {
       resume,
       resumeLearningRate: resume ? lr : undefined,
@@ -252,14 +245,12 @@ async function cmdGrad(argv: string[]): Promise<void> {
   });
   if (!v.model || !v.batch) throw new Error('webspike grad needs --model <checkpoint> and --batch <file.json>');
   checkOutputPaths({ '--model': v.model, '--batch': v.batch }, { '--out': v.out });
-  if (v.method === 'eventprop') {
-    if (v.signal !== undefined || v['update-every'] !== undefined) throw new Error("--signal and --update-every apply to --method eligibility only, not 'eventprop'");
-    if (v.propagation !== undefined) throw new Error("--propagation applies to --method bptt only, not 'eventprop'");
+  const methodName = v.method ?? DEFAULT_METHOD;
+  const methodOptions = { signal: v.signal, updateEvery: num(v['update-every'], 'update-every'), propagation: v.propagation };
+  checkMethodOptions(methodName, methodOptions); // bad method options fail before any file is read
+  if (isEventMethod(methodName)) {
     return cmdGradEvent({ model: v.model, batch: v.batch, out: v.out }, withDevice, !!v['disable-robustness']);
   }
-  const methodName = v.method ?? 'bptt';
-  const methodOptions = { signal: v.signal, updateEvery: num(v['update-every'], 'update-every'), propagation: v.propagation };
-  methodByName(methodName, methodOptions); // bad method options fail before any file is read
   const fs = await import('node:fs/promises');
   const model = await loadCheckpoint(v.model);
   let doc: unknown;

@@ -22,6 +22,7 @@ import type { SilentLabelRule } from '../model/event-network.js';
 import { BatchFileError, type GradientReport } from './grad.js';
 import { progressBar } from './progress.js';
 import { hiddenSizes, int, num, pair } from './args.js';
+import { EVENT_METHOD, isEventMethod } from '../methods/registry.js';
 
 export const EVENT_HELP = `train --method eventprop: exact gradients of the continuous-time LIF network (EventProp)
   --data <mnist|fashion-mnist|yin-yang|folder>   [mnist]; images are latency coded
@@ -110,7 +111,7 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
       'disable-robustness': { type: 'boolean' },
     },
   });
-  if (v.method !== undefined && v.method !== 'eventprop') throw new Error(`internal: cmdTrainEvent called for --method ${v.method}`);
+  if (v.method !== undefined && !isEventMethod(v.method)) throw new Error(`internal: cmdTrainEvent called for --method ${v.method}`);
   const bestOut = v['keep-best'] ?? (v.checkpoint ? bestCheckpointPath(v.checkpoint) : undefined);
   checkOutputPaths(
     { '--resume': v.resume, '--data': dataFile(v.data) },
@@ -269,7 +270,7 @@ export async function computeEventGradients(gpu: WebspikeDevice, model: Checkpoi
   });
   const perSample = Array.from(res.losses, (loss, b) => ({ loss, correct: res.predicted[b] === batch.labels[b] }));
   return {
-    method: 'eventprop', loss: res.loss, correct: perSample.filter((s) => s.correct).length, perSample, gradients,
+    method: EVENT_METHOD, loss: res.loss, correct: perSample.filter((s) => s.correct).length, perSample, gradients,
     clipped: res.clipped,
     spikesPerSample: spec.hidden.map((_, l) => res.layers[l].reduce((a, s) => a + s.length, 0) / batch.batch),
   };

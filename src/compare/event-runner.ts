@@ -65,12 +65,14 @@ import { eventNetworkConvergence, type ConvergenceSection } from './convergence.
 import { gradientFidelity, selectEntries, type NamedGradient } from './metrics.js';
 import { candidateEntries, entryRandom, epochRecorder, paramRef, parameterBytes, plusMinus, probeForwardBackward, probeSection, reportHead, SWEEP_SLOPES, SWEEP_SURROGATES, timeSubmission } from './common.js';
 import { MEANING, trackAllocations, type CompareReport, type MethodResult, type ProbeRecord, type StepTiming, type SweepPoint } from './runner.js';
+import { DEFAULT_METHOD, EVENT_METHOD, isEventMethod } from '../methods/registry.js';
 
-export const EVENT_METHODS = ['bptt', 'eventprop'] as const;
+/** the arms of the event comparison: the discretised network trained by surrogate BPTT, and EventProp on the continuous one */
+export const EVENT_METHODS = [DEFAULT_METHOD, EVENT_METHOD] as const;
 export type EventMethodName = (typeof EVENT_METHODS)[number];
 
 export interface EventCompareOptions {
-  /** default ['bptt', 'eventprop'] */
+  /** default EVENT_METHODS */
   methods?: EventMethodName[];
   /** the continuous network and the training settings (output 'readout', feed-forward) */
   config: EventTrainConfig;
@@ -352,7 +354,7 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
   const fdProbe = fd ? probeSet(data.test, fd.batch) : undefined;
 
   const ownProbe = (m: EventMethodName, w: NetworkWeights, p: ProbeSet) =>
-    m === 'eventprop' ? eventProbe(device, espec, spec, config, w, p) : discreteProbe(device, espec, spec, w, o.dtMs, surrogate, data.test, p);
+    isEventMethod(m) ? eventProbe(device, espec, spec, config, w, p) : discreteProbe(device, espec, spec, w, o.dtMs, surrogate, data.test, p);
   const probeAt = async (m: EventMethodName, epoch: number, w: NetworkWeights): Promise<ProbeRecord> => {
     const ref = await eventProbe(device, espec, spec, config, w, probe);
     const own = await ownProbe(m, w, probe);
@@ -384,7 +386,7 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
     let storedBytes: number;
     let final: NetworkWeights;
     let peak: number;
-    if (name === 'eventprop') {
+    if (isEventMethod(name)) {
       const { result, peakBytes } = await trackAllocations(device, (untracked) => trainEvents(gpu, data, config, { progressEvery: 1_000_000, onEpoch: onEpoch(untracked) }));
       final = result.weights;
       peak = peakBytes;
@@ -402,12 +404,12 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
     }
     finals.set(name, final);
     results.push({
-      label: name, name, description: DESCRIPTION[name], exact: name === 'eventprop', options: { name }, epochs, probes, timing: [timing],
+      label: name, name, description: DESCRIPTION[name], exact: isEventMethod(name), options: { name }, epochs, probes, timing: [timing],
       memory: { storedBytes, storedBuffers: stored, peakAllocatedBytes: peak, parameterBytes: parameterBytes(spec) },
     });
   }
 
-  const sweepFrom: EventMethodName = finals.has('eventprop') ? 'eventprop' : names[0];
+  const sweepFrom: EventMethodName = finals.has(EVENT_METHOD) ? EVENT_METHOD : names[0];
   const sweepWeights = finals.get(sweepFrom)!;
   let sweep: CompareReport['sweep'];
   if (o.sweep !== false) {
@@ -424,7 +426,7 @@ export async function runEventComparison(gpu: WebspikeDevice, o: EventCompareOpt
     }
     const dts: SweepPoint[] = [];
     for (const dt of sw.dts ?? [2, 1, 0.5, 0.25, 0.125].map((f) => f * o.dtMs)) dts.push(await point(surrogate, dt));
-    sweep = { weightsFrom: `${sweepFrom} (final)`, surrogates, dts, reference: { name: 'eventprop', loss: base.loss, accuracy: base.accuracy, spikesPerSample: base.spikesPerSample } };
+    sweep = { weightsFrom: `${sweepFrom} (final)`, surrogates, dts, reference: { name: EVENT_METHOD, loss: base.loss, accuracy: base.accuracy, spikesPerSample: base.spikesPerSample } };
   }
 
   let conv: ConvergenceSection | undefined;

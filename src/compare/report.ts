@@ -6,6 +6,7 @@
  */
 import type { CompareReport, MethodResult } from './runner.js';
 import { MEANING } from './runner.js';
+import { DEFAULT_METHOD } from '../methods/registry.js';
 
 export interface Series {
   name: string;
@@ -136,7 +137,7 @@ export function reportCharts(r: CompareReport): Chart[] {
   }
   if (r.sweep?.dts.length) {
     const dts = r.sweep.dts;
-    const series: Series[] = [{ name: event ? 'all' : 'bptt', points: dts.map((p) => [p.dtMs, p.vsDefault.overall.cosine] as [number, number]) }];
+    const series: Series[] = [{ name: event ? 'all' : DEFAULT_METHOD, points: dts.map((p) => [p.dtMs, p.vsDefault.overall.cosine] as [number, number]) }];
     // event comparison: each tensor too (the readout's gradient approaches EventProp's as Δt → 0)
     if (event) for (const [i, l] of dts[0].vsDefault.layers.entries()) series.push({ name: l.param, points: dts.map((p) => [p.dtMs, p.vsDefault.layers[i].cosine] as [number, number]) });
     charts.push({ id: 'sweep-dt', title: event ? `Grid step Δt: BPTT cosine vs ${ref}` : 'Grid step Δt: cosine vs configured Δt', xLabel: 'Δt (ms)', yLabel: 'cosine', logX: true, series });

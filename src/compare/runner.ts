@@ -51,7 +51,7 @@ import { encodeCpu } from '../encode/encoders.js';
 import type { DatasetSplits, ImageDataset } from '../data/dataset.js';
 import { createNetwork } from '../layers/network.js';
 import { bptt } from '../methods/bptt.js';
-import { methodByName } from '../methods/by-name.js';
+import { methodByName } from '../methods/registry.js';
 import type { GradientMethod } from '../methods/method.js';
 import { initWeights, parameterShapes, weightList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
 import { lifParams } from '../neurons/lif.js';
@@ -205,8 +205,9 @@ export const MEANING: Record<string, string> = {
 
 function labelOf(c: MethodChoice): string {
   if (c.label) return c.label;
-  if (c.name !== 'eligibility') return c.name;
-  return `eligibility${c.signal ? `/${c.signal}` : ''}${c.updateEvery ? `/k=${c.updateEvery}` : ''}`;
+  // a method with options is labelled with them (eligibility/<signal>/k=<n>)
+  if (c.signal === undefined && c.updateEvery === undefined) return c.name;
+  return `${c.name}${c.signal ? `/${c.signal}` : ''}${c.updateEvery ? `/k=${c.updateEvery}` : ''}`;
 }
 
 function named(spec: NetworkSpec, w: NetworkWeights): NamedGradient {

@@ -66,7 +66,7 @@ import { crossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
 import type { NetworkSpec } from '../model/network.js';
 import type { Profiler } from '../gpu/profiler.js';
-import { checkBatchShape, spikeBitWords, type BatchShape, type GradientMethod, type InputFormat, type MethodRun, type StoredState } from './method.js';
+import { checkBatchShape, requireSupport, spikeBitWords, SUPPORTED, type BatchShape, type GradientMethod, type InputFormat, type MethodRun, type StoredState, type Support } from './method.js';
 import { unpackBits } from '../../kernels/linear/unpack-bits.js';
 
 /** Sample chunks of the readout's reverse scan when one thread carries all outputs (neurons/readout-fused-backward-quads). */
@@ -220,8 +220,8 @@ export function resolvePropagation(
   const feedForward = lif && (!spec || spec.hidden.every((h) => !h.recurrent));
   if (choice === 'adaptive') return { forward: 'adaptive', weightGrad: 'adaptive' };
   if (choice === 'fused') {
-    if (!lif) throw new RangeError("propagation 'fused' is implemented for LIF layers only (other neuron models take 'adaptive', 'event' or 'dense')");
-    if (!feedForward) throw new RangeError("propagation 'fused' needs feed-forward hidden layers (a recurrent layer takes 'event' or 'dense')");
+    const support = spec ? bpttSupport({ propagation: 'fused' }, spec) : SUPPORTED;
+    if (!support.ok) throw new RangeError(support.reason);
     return { forward: 'fused', weightGrad: 'fused' };
   }
   if (choice === 'event' || choice === 'dense') return { forward: choice, weightGrad: choice };
@@ -244,14 +244,30 @@ export function resolvePropagation(
  */
 const BPTT_INPUT_FORMATS: readonly InputFormat[] = ['f32', 'bits'];
 
+/** What bptt with `options` cannot run on `spec`, whatever the device: the fused kernels are LIF and feed-forward only. */
+function bpttSupport(options: BpttOptions, spec: Pick<NetworkSpec, 'hidden'>): Support {
+  const fusedOnly = options.propagation === 'fused' || options.membraneStorage === 'f16';
+  const what = options.propagation === 'fused' ? "propagation 'fused'" : "membraneStorage 'f16' (propagation 'fused')";
+  if (fusedOnly && !allLif(spec)) {
+    const l = spec.hidden.findIndex((h) => (h.neuron?.kind ?? 'lif') !== 'lif');
+    return { ok: false, reason: `${what} is implemented for LIF layers only; hidden layer ${l} is '${spec.hidden[l].neuron?.kind}' (other neuron models take 'adaptive', 'event' or 'dense')` };
+  }
+  if (fusedOnly && spec.hidden.some((h) => h.recurrent)) {
+    return { ok: false, reason: `${what} needs feed-forward hidden layers (a recurrent layer takes 'event' or 'dense')` };
+  }
+  return SUPPORTED;
+}
+
 export function bptt(options: BpttOptions = {}): GradientMethod {
   const method: GradientMethod = {
     name: 'bptt',
-    description: 'surrogate-gradient backpropagation through time (discrete LIF)',
+    description: 'surrogate-gradient backpropagation through time',
     exact: false,
     inputKind: 'dense-steps',
     inputFormats: BPTT_INPUT_FORMATS,
+    supports: (spec) => bpttSupport(options, spec),
     bind(net: GpuNetwork, shape: BatchShape): MethodRun {
+      requireSupport(method, net.spec);
       return bindBptt(method, net, shape, options);
     },
   };

@@ -48,7 +48,7 @@ import type { Profiler } from '../gpu/profiler.js';
 import type { NetworkSpec } from '../model/network.js';
 import { createRng } from '../random.js';
 import type { FeedbackMatrices, LearningSignal } from './learning-signal.js';
-import type { BatchShape, GradientMethod, InputWindows, MethodRun, OnlineUpdates, StoredState } from './method.js';
+import { requireSupport, SUPPORTED, type BatchShape, type GradientMethod, type InputWindows, type MethodRun, type OnlineUpdates, type StoredState } from './method.js';
 import { stepwise } from './stepwise.js';
 
 export type { LearningSignal, FeedbackMatrices } from './learning-signal.js';
@@ -87,7 +87,11 @@ export function eligibility(options: EligibilityOptions = {}): GradientMethod {
     description: `factorized eligibility traces (${signal} learning signal${k ? `, online updates every ${k} steps` : ''})`,
     exact: false,
     inputKind: 'dense-steps',
+    supports: (spec) => (spec.readoutReduce === 'max'
+      ? { ok: false, reason: "eligibility traces need readout 'mean' or 'sum' (a 'max' readout has no per-step error); use rtrl or bptt for 'max'" }
+      : SUPPORTED),
     bind(net: GpuNetwork, shape: BatchShape): EligibilityRun {
+      requireSupport(method, net.spec);
       return bindEligibility(method, net, shape, signal, k, options.feedbackSeed ?? 1);
     },
   };
@@ -96,7 +100,6 @@ export function eligibility(options: EligibilityOptions = {}): GradientMethod {
 
 function bindEligibility(method: GradientMethod, net: GpuNetwork, shape: BatchShape, signal: LearningSignal, updateEvery: number | undefined, seed: number): EligibilityRun {
   const { device, spec } = net;
-  if (spec.readoutReduce === 'max') throw new RangeError("eligibility traces need readout 'mean' or 'sum' (a 'max' readout has no per-step error); use rtrl or bptt for 'max'");
   const run = stepwise(net, shape, 'eligibility', true);
   const { batch: B, steps: T } = shape;
   const p = spec.neuron;

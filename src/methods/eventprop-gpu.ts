@@ -34,9 +34,8 @@
  * Spiking output layer (`spec.output === 'spiking'`) with the first-spike loss
  * (eq. 3, options `firstSpike`: τ₀, τ₁, α): the output layer runs through the
  * same forward kernel as the hidden layers; the loss, ∂L/∂t_k and the predicted
- * class are computed on the host from each output neuron's first spike with
- * the reference's `eventLoss` (`../reference/eventprop.ts`), so its rules hold
- * here too: a competitor that does not fire counts with t_k = missingTimeMs
+ * class are computed on the host from each output neuron's first spike
+ * (`./event-losses.ts`, held to the reference's `eventLoss` by the tests): a competitor that does not fire counts with t_k = missingTimeMs
  * (default T) as a constant (no gradient through it), a sample whose label
  * neuron does not fire counts a constant penalty and gives no gradient, and the predicted class
  * is the earliest-spiking neuron, the lowest index on ties (so 0 when none
@@ -65,8 +64,7 @@ import { eventPropReadout } from '../../kernels/grad/eventprop-readout.js';
 import { eventPropHidden } from '../../kernels/grad/eventprop-hidden.js';
 import { eventPropRecurrent } from '../../kernels/grad/eventprop-recurrent.js';
 import { eventPropFirstSpike, FIRST_SPIKE_LOSS_BYTES } from '../../kernels/grad/eventprop-first-spike.js';
-import { eventLoss } from '../reference/eventprop.js';
-import type { SilentLabelRule } from '../model/event-network.js';
+import { checkFirstSpikeLoss, firstSpikeLoss, maxVoltageLoss, type FirstSpikeLossOptions } from './event-losses.js';
 import { batchSum } from '../../kernels/grad/batch-sum.js';
 import type { EventLifSpec, EventSpike, InputSpike, ReadoutMaxKind } from '../model/event-network.js';
 import type { Float64Weights, WeightsLike } from '../model/weights.js';
@@ -79,19 +77,7 @@ export interface EventPropGpuOptions extends EventLifForwardOptions {
   firstSpike?: FirstSpikeLossOptions;
 }
 
-/** Hyperparameters of the first-spike loss, eq. (3) (as the 'first-spike' `EventLoss` of the reference). */
-export interface FirstSpikeLossOptions {
-  /** τ₀ (ms), Table 3: 0.5 */
-  readonly tau0Ms: number;
-  /** τ₁ (ms), Table 3: 6.4 */
-  readonly tau1Ms: number;
-  /** regularisation factor α, Table 3: 3e−3 */
-  readonly alpha: number;
-  /** spike time used for an output neuron that does not fire (default T); no gradient flows through it */
-  readonly missingTimeMs?: number;
-  /** a sample whose label neuron does not fire (as the reference's `EventLoss`; default 'no-gradient') */
-  readonly silentLabel?: SilentLabelRule;
-}
+export type { FirstSpikeLossOptions } from './event-losses.js';
 
 /** One sample's readout maxima (as `ReadoutMaxima` of the reference, float32 values). */
 export interface GpuReadoutMaxima {
@@ -153,17 +139,6 @@ function packRecords(lists: readonly (readonly Record3[])[]): { records: Uint32A
 
 const byTime = (x: { time: number; neuron: number }, y: { time: number; neuron: number }) => x.time - y.time || x.neuron - y.neuron;
 
-function logSoftmaxGrad(z: ArrayLike<number>, label: number): { loss: number; grad: Float64Array } {
-  let m = -Infinity;
-  for (let k = 0; k < z.length; k++) m = Math.max(m, z[k]);
-  let sum = 0;
-  for (let k = 0; k < z.length; k++) sum += Math.exp(z[k] - m);
-  const lse = m + Math.log(sum);
-  const grad = new Float64Array(z.length);
-  for (let k = 0; k < z.length; k++) grad[k] = Math.exp(z[k] - lse) - (k === label ? 1 : 0);
-  return { loss: lse - z[label], grad };
-}
-
 /**
  * Forward pass, loss (eq. 4) and EventProp gradients of a batch on the GPU:
  * `inputSpikes[b]` are sample b's input spikes (any order), `labels[b]` its class.
@@ -209,14 +184,7 @@ async function eventPropRun(
   const firstSpike = options.firstSpike;
   if (spec.output === 'spiking' && !firstSpike) throw new RangeError("GPU EventProp: spec.output = 'spiking' needs options.firstSpike (the first-spike loss, eq. 3: tau0Ms, tau1Ms, alpha)");
   if (spec.output === 'readout' && firstSpike) throw new RangeError("GPU EventProp: options.firstSpike needs spec.output = 'spiking' (a readout trains on the max-over-time voltage loss, eq. 4)");
-  if (firstSpike) {
-    for (const [name, v] of [['tau0Ms', firstSpike.tau0Ms], ['tau1Ms', firstSpike.tau1Ms]] as const) {
-      if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`first-spike loss ${name} must be a positive finite number, got ${v}`);
-    }
-    if (!(Number.isFinite(firstSpike.alpha) && firstSpike.alpha >= 0)) throw new RangeError(`first-spike loss alpha must be a finite number ≥ 0, got ${firstSpike.alpha}`);
-    const missing = firstSpike.missingTimeMs;
-    if (missing !== undefined && !Number.isFinite(missing)) throw new RangeError(`first-spike loss missingTimeMs must be finite, got ${missing}`);
-  }
+  if (firstSpike) checkFirstSpikeLoss(firstSpike);
   const batch = inputSpikes.length;
   if (labels.length !== batch) throw new RangeError(`GPU EventProp: ${labels.length} labels for ${batch} samples`);
   for (let b = 0; b < batch; b++) {
@@ -285,14 +253,14 @@ async function eventPropRun(
           current[o] = rawF[at + 2];
           kind.push(READOUT_MAX_KINDS[raw[at + 3]]);
           spike[o] = rawI[at + 4] < 0 ? -1 : rawI[at + 4] - packed[L].offsets[b];
-          if (value[o] > value[predicted[b]]) predicted[b] = o;
         }
         maximaOut.push({ value, time, current, kind, spike });
         if (!value.every(Number.isFinite)) throw new RangeError(`GPU EventProp: sample ${b} has a non-finite readout maximum`);
-        // eq. (4): −log softmax(max_t V)[label], batch mean
-        const { loss, grad } = logSoftmaxGrad(value, labels[b]);
-        losses[b] = loss;
-        for (let o = 0; o < O; o++) dMax[b * O + o] = grad[o] / batch;
+        // eq. (4), batch mean
+        const sample = maxVoltageLoss(value, labels[b]);
+        losses[b] = sample.loss;
+        predicted[b] = sample.predicted;
+        for (let o = 0; o < O; o++) dMax[b * O + o] = sample.dOutputs[o] / batch;
       }
       const dMaxBuf = keep(uploadBuffer(device, 'grad/eventprop-readout/d-max', dMax));
       outputBackward = (jumpTerms, gradRows) =>
@@ -316,8 +284,8 @@ async function eventPropRun(
             times[sp.neuron] = sp.time;
           }
         });
-        // the reference's definition: missing spikes count as missingTimeMs without gradient, ties go to the lowest index
-        const value = eventLoss(spec, { spikes: [], firstSpikeTimes: times, firstSpikeIndex: index }, { kind: 'first-spike', label: labels[b], ...firstSpike! });
+        // missing spikes count as missingTimeMs without gradient, ties go to the lowest index (./event-losses.ts)
+        const value = firstSpikeLoss(times, labels[b], firstSpike!, spec.durationMs);
         if (!Number.isFinite(value.loss)) throw new RangeError(`GPU EventProp: sample ${b} has a non-finite first-spike loss`);
         losses[b] = value.loss;
         predicted[b] = value.predicted;

@@ -10,6 +10,7 @@
  * dL/dθ of the batch-mean loss). The optimizer reads those gradient buffers.
  */
 import type { GpuNetwork } from '../layers/network.js';
+import type { NetworkSpec } from '../model/network.js';
 import type { Profiler } from '../gpu/profiler.js';
 
 /**
@@ -155,6 +156,11 @@ export interface OnlineUpdates {
   encodeChunk(encoder: GPUCommandEncoder, chunk: number, profiler?: Profiler): void;
 }
 
+/** Whether a method computes gradients for a network, and if not, what it lacks. */
+export type Support = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export const SUPPORTED: Support = { ok: true };
+
 export interface GradientMethod {
   /** 'bptt', 'eligibility', 'rtrl', 'eventprop', … */
   readonly name: string;
@@ -164,5 +170,25 @@ export interface GradientMethod {
   readonly inputKind: InputKind;
   /** the BatchShape.inputFormat values `bind` accepts ('dense-steps' methods; absent: 'f32' only) */
   readonly inputFormats?: readonly InputFormat[];
+  /**
+   * Whether this method (with its options) handles `spec`, before any GPU work;
+   * the reason names what it does not handle (a layer's neuron model, a readout).
+   * `bind` refuses an unsupported network with that reason.
+   */
+  supports(spec: NetworkSpec): Support;
   bind(net: GpuNetwork, shape: BatchShape): MethodRun;
+}
+
+/** A network that a method does not handle (GradientMethod.supports). */
+export class UnsupportedNetworkError extends RangeError {
+  constructor(readonly method: string, readonly reason: string) {
+    super(`${method}: ${reason}`);
+    this.name = 'UnsupportedNetworkError';
+  }
+}
+
+/** Throws UnsupportedNetworkError unless `method` supports `spec`. */
+export function requireSupport(method: Pick<GradientMethod, 'name' | 'supports'>, spec: NetworkSpec): void {
+  const s = method.supports(spec);
+  if (!s.ok) throw new UnsupportedNetworkError(method.name, s.reason);
 }

@@ -31,7 +31,7 @@ import { rtrlReadoutSensitivity } from '../../kernels/grad/rtrl-readout-sensitiv
 import { contractLogits } from '../../kernels/grad/contract-logits.js';
 import type { GpuNetwork, GpuParam } from '../layers/network.js';
 import type { Profiler } from '../gpu/profiler.js';
-import type { BatchShape, GradientMethod, MethodRun, StoredState } from './method.js';
+import { SUPPORTED, type BatchShape, type GradientMethod, type MethodRun, type StoredState } from './method.js';
 import { stepwise } from './stepwise.js';
 
 export function rtrl(): GradientMethod {
@@ -40,6 +40,8 @@ export function rtrl(): GradientMethod {
     description: 'exact forward-mode surrogate gradients (real-time recurrent learning)',
     exact: false,
     inputKind: 'dense-steps',
+    // every neuron model, feed-forward or recurrent, every readout reduction
+    supports: () => SUPPORTED,
     bind(net: GpuNetwork, shape: BatchShape): MethodRun {
       return bindRtrl(method, net, shape);
     },

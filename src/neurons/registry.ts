@@ -57,7 +57,7 @@ export function neuronOptionSpecs(): (NeuronOptionSpec & { kind: NeuronKind })[]
 
 /**
  * Throws unless every hidden layer is LIF: for the paths written for LIF alone
- * (fused BPTT, RTRL, eligibility, EventProp, the convergence study). The message
+ * (the Δt → 0 convergence study of the event-based network). The message
  * names the path, the layer and its model.
  */
 export function requireLifLayers(spec: Pick<NetworkSpec, 'hidden'>, path: string): void {

@@ -38,6 +38,7 @@ import { CollapseWatch } from './collapse-watch.js';
 import { DiagnosticsAccumulator, stepDiagnostics, type EpochDiagnostics } from './event-diagnostics.js';
 import { NonFiniteGradientError, type EpochMetrics, type Progress } from './trainer.js';
 import { LEARNING_RATE_SCHEDULES, scheduledLearningRate, type LearningRateSchedule } from './lr-schedule.js';
+import { EVENT_METHOD } from '../methods/registry.js';
 
 /** The first-spike loss of eq. (3), as the GPU method takes it (one definition for both). */
 export type FirstSpikeLoss = FirstSpikeLossOptions;
@@ -386,7 +387,7 @@ export async function trainEvents(
         return {
           spec, weights: weightsNow,
           optimizer: { spec: { ...config.optimizer, lr: baseLr }, updates: opt.status.updates, slots: opt.slots },
-          training: { ...config, method: { name: 'eventprop' }, model: 'continuous', epoch: epoch + 1, lrDecayFrom: decayFrom, checkpointPath: options.checkpointPath },
+          training: { ...config, method: { name: EVENT_METHOD }, model: 'continuous', epoch: epoch + 1, lrDecayFrom: decayFrom, checkpointPath: options.checkpointPath },
           metrics: metrics.slice() as unknown as Record<string, unknown>[],
         };
       };

@@ -17,7 +17,7 @@ import { batchIndices, shuffledOrder } from '../data/batches.js';
 import type { DatasetSplits, ImageDataset } from '../data/dataset.js';
 import { createNetwork, type GpuNetwork } from '../layers/network.js';
 import { bptt } from '../methods/bptt.js';
-import type { GradientMethod, MethodRun } from '../methods/method.js';
+import { requireSupport, type GradientMethod, type MethodRun } from '../methods/method.js';
 import type { NetworkSpec, ReadoutReduce } from '../model/network.js';
 import { lifParams } from '../neurons/lif.js';
 import type { NeuronOptions } from '../neurons/model.js';
@@ -259,9 +259,10 @@ export async function train(gpu: WebspikeDevice, data: DatasetSplits, config: Tr
   const inputWindow = Math.min(options.inputWindow ?? 16, config.steps);
   if (!(Number.isInteger(inputWindow) && inputWindow > 0)) throw new RangeError(`inputWindow must be a positive integer number of steps, got ${options.inputWindow}`);
 
+  const method = options.method ?? bptt();
+  requireSupport(method, spec);
   const owned: GPUBuffer[] = [];
   const net = createNetwork(device, spec, resume ? resume.weights : { seed: config.seed, hiddenGain: config.initGain, readoutGain: config.readoutGain });
-  const method = options.method ?? bptt();
   let run: MethodRun | undefined;
   let optimizer: GpuOptimizer | undefined;
   const splits: SplitOnGpu[] = [];

@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildApp, chromiumPath, DIST_DIR, launchChromium, serveStatic, type StaticServer } from '../../examples/browser/harness.js';
 import { parseCheckpoint } from '../../src/train/checkpoint.js';
 import { encodeIdx } from '../../src/data/idx.js';
-import { LEARNING_SIGNALS, METHOD_NAMES } from '../../src/index.js';
+import { DISCRETE_METHOD_NAMES, LEARNING_SIGNALS } from '../../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'out', 'e2e');
@@ -81,10 +81,10 @@ describe('browser app on headless Chromium (SwiftShader WebGPU)', () => {
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
     expect(await page.textContent('#adapter')).toMatch(/swiftshader|software adapter/i);
     expect(await page.textContent('#error')).toBe('');
-    // every gradient method the library exports is offered
+    // every gradient method of the discrete network the library registers is offered
     const methods = await page.$$eval('#method option', (o) => o.map((x) => (x as HTMLOptionElement).value));
     expect(methods).toEqual(expect.arrayContaining(['bptt-event', 'bptt-dense', ...LEARNING_SIGNALS.map((s) => `eligibility-${s}`)]));
-    for (const name of METHOD_NAMES) expect(methods.some((m) => m === name || m.startsWith(`${name}-`)), name).toBe(true);
+    for (const name of DISCRETE_METHOD_NAMES) expect(methods.some((m) => m === name || m.startsWith(`${name}-`)), name).toBe(true);
   });
 
   test('trains a small network on the bundled digits above chance, with live charts, kernel times and a raster', async () => {

@@ -32,7 +32,6 @@ const REFERENCE_USERS: Record<string, string> = {
   'src/compare/event-runner.ts': 'compare: the float64 EventProp gradients are one side of the comparison',
   'src/compare/common.ts': 'compare: names parameters as the reference does (ParamRef)',
   'src/model/discretize.ts': 'runs the float64 event simulator and the discrete reference to measure discretisation error',
-  'src/methods/eventprop-gpu.ts': 'evaluates the first-spike loss (eq. 3) on the host with the reference eventLoss until the loss moves to the GPU',
 };
 
 describe('layering', () => {
