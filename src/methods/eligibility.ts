@@ -16,7 +16,7 @@
  * weight tensor (k states), in grad/synapse-eligibility; the float64 spec is
  * src/reference/synapse-traces.ts.
  * At every step n:
- *   δ_l = σ′(U_l[n] − ϑ) ⊙ λ_l                     grad/learning-signal
+ *   δ_l = σ′(m_l[n]) ⊙ λ_l (m the spike's argument, U − ϑ for LIF)   grad/learning-signal
  *   dW_l += δ_lᵀ·ε_U(S_{l−1}),  dV_l += δ_lᵀ·ε_U(S_l),  dWo += c·eᵀ·ε_U(S_{L−1})   linear/matmul
  *     (per-synapse traces: dW_ij += Σ_b δ_i·d margin(t_ij), then t to n+1   grad/synapse-eligibility)
  *   ε ← trace step with S[n]                        grad/presynaptic-trace
