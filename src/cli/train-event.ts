@@ -45,6 +45,7 @@ export const EVENT_HELP = `train --method eventprop: exact gradients of the cont
   --schedule <exponential|cosine|constant> --lr-decay <f>   [exponential, 0.95 per epoch]
   --capacity <n>                      spike records per sample and layer to start with [512]
   --min-slope <x>                     clip 1/(I − ϑ) in spike jumps at I − ϑ ≥ x [0: exact]
+  --max-loss-ratio <r> --max-weight <w>   stop as diverged (as for the discrete methods) [100, 1e4]
   --keep-best <file>                  checkpoint of the epoch with the best test accuracy
                                       [with --checkpoint x.json: x.best.json]
   --metrics --checkpoint --resume --quiet --disable-robustness   as above
@@ -107,6 +108,7 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
       batch: { type: 'string' }, epochs: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
       momentum: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' }, schedule: { type: 'string' },
       'lr-decay': { type: 'string' }, capacity: { type: 'string' }, 'min-slope': { type: 'string' },
+      'max-loss-ratio': { type: 'string' }, 'max-weight': { type: 'string' },
       metrics: { type: 'string' }, checkpoint: { type: 'string' }, 'keep-best': { type: 'string' }, resume: { type: 'string' }, quiet: { type: 'boolean' },
       'disable-robustness': { type: 'boolean' },
     },
@@ -180,6 +182,10 @@ export async function cmdTrainEvent(argv: string[], withDevice: <T>(disableRobus
     const result = await trainEvents(gpu, data, { ...config, ...(dataChoice as object) } as EventTrainConfig, {
       resume,
       resumeLearningRate: resume ? lr : undefined,
+      divergence: {
+        ...(v['max-loss-ratio'] !== undefined && { maxLossRatio: num(v['max-loss-ratio'], 'max-loss-ratio') }),
+        ...(v['max-weight'] !== undefined && { maxWeight: num(v['max-weight'], 'max-weight') }),
+      },
       checkpointPath: v.checkpoint,
       bestCheckpointPath: bestPath,
       onProgress: (p) => {

@@ -39,6 +39,7 @@ import { DiagnosticsAccumulator, stepDiagnostics, type EpochDiagnostics } from '
 import { NonFiniteGradientError, type EpochMetrics, type Progress } from './trainer.js';
 import { LEARNING_RATE_SCHEDULES, scheduledLearningRate, type LearningRateSchedule } from './lr-schedule.js';
 import { EVENT_METHOD } from '../methods/registry.js';
+import { DivergenceError, lossDivergence, validateDivergenceLimits, weightDivergence, type DivergenceLimits } from './divergence.js';
 
 /** The first-spike loss of eq. (3), as the GPU method takes it (one definition for both). */
 export type FirstSpikeLoss = FirstSpikeLossOptions;
@@ -151,6 +152,8 @@ export interface EventTrainOptions {
    * (lr·lrDecay^(epoch − resumed epoch)). Without `resume`, use config.optimizer.
    */
   resumeLearningRate?: number;
+  /** when a finite run counts as diverged (src/train/divergence.ts; defaults: loss 100× its first reading, |w| > 1e4) */
+  divergence?: DivergenceLimits;
 }
 
 export interface EventTrainResult {
@@ -238,11 +241,11 @@ interface SpikeCapacity {
 
 const countSpikes = (layers: EventPropGpuResult['layers']) => layers.map((l) => l.reduce((a, s) => a + s.length, 0));
 
-/** One batch through `eventPropGradients` with the network's current weights. */
+/** One batch through `eventPropGradients` with the network's current weights, which `checkWeights` may refuse first. */
 async function batchRun<R extends EventPropEvaluation>(
   run: typeof eventPropEvaluate | typeof eventPropGradients,
   gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
-  indices: ArrayLike<number>, epoch: number | undefined, capacity: SpikeCapacity,
+  indices: ArrayLike<number>, epoch: number | undefined, capacity: SpikeCapacity, checkWeights?: (w: NetworkWeights) => void,
 ): Promise<R> {
   const spikes: InputSpike[][] = [];
   const labels: number[] = [];
@@ -251,6 +254,7 @@ async function batchRun<R extends EventPropEvaluation>(
     labels.push(ds.labels[indices[k]]);
   }
   const weights = await net.readWeights();
+  checkWeights?.(weights);
   const res = (await run(gpu.device, espec, weights, spikes, labels, {
     gridStepMs: c.gridStepMs, capacity: capacity.value, onOverflow: 'grow', minSlope: c.minSlope,
     ...(c.output === 'spiking' && { firstSpike: c.firstSpike }),
@@ -264,8 +268,8 @@ async function batchRun<R extends EventPropEvaluation>(
 
 const batchGradients = (
   gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
-  indices: ArrayLike<number>, epoch: number | undefined, capacity: SpikeCapacity,
-) => batchRun<EventPropGpuResult>(eventPropGradients, gpu, net, espec, c, ds, indices, epoch, capacity);
+  indices: ArrayLike<number>, epoch: number | undefined, capacity: SpikeCapacity, checkWeights?: (w: NetworkWeights) => void,
+) => batchRun<EventPropGpuResult>(eventPropGradients, gpu, net, espec, c, ds, indices, epoch, capacity, checkWeights);
 
 const batchEvaluation = (
   gpu: WebspikeDevice, net: GpuNetwork, espec: EventLifSpec, c: EventTrainConfig, ds: EventDataset,
@@ -302,6 +306,7 @@ export async function trainEvents(
     assertSameArchitecture(spec, resume.spec);
     if (resume.training?.model !== 'continuous') throw new Error('--resume: this checkpoint holds a discrete-time (surrogate) model, not an EventProp one; train it with its own method or start a new EventProp run');
   }
+  const limits = validateDivergenceLimits(options.divergence ?? {});
   const B = config.batchSize;
   const net = createNetwork(device, spec, resume ? resume.weights : gaussianEventWeights(spec, config.init, config.seed));
   let optimizer: GpuOptimizer | undefined;
@@ -323,6 +328,7 @@ export async function trainEvents(
     const watch = new CollapseWatch();
     for (const m of metrics) watch.add(m);
     let best: EventTrainResult['best'];
+    let firstLoss: number | undefined;
     for (let epoch = startEpoch; epoch < lastEpoch && !stopped; epoch++) {
       const batches = batchIndices(shuffledOrder(data.train.count, config.seed, epoch), B, false);
       const started = performance.now();
@@ -342,7 +348,11 @@ export async function trainEvents(
         lr = scheduledLearningRate(baseLr, config.schedule, { epoch, batch: k, batchesPerEpoch: batches.length, epochs: config.epochs, decay: config.lrDecay, decayFromEpoch: decayFrom });
         optimizer.setLearningRate(lr);
         const idx = batches[k];
-        const res = await batchGradients(gpu, net, espec, config, data.train, idx, epoch, capacity);
+        // the weights are read for the forward pass anyway: weights beyond the limit stop the run before it spends a step on them
+        const res = await batchGradients(gpu, net, espec, config, data.train, idx, epoch, capacity, (w) => {
+          const diverged = weightDivergence(spec, w, limits.maxWeight);
+          if (diverged) throw new DivergenceError(diverged, epoch + 1, k + 1, lr, lastCheckpoint);
+        });
         net.writeGradients(res.gradients);
         const enc = device.createCommandEncoder({ label: 'eventprop/optimizer' });
         optimizer.encode(enc);
@@ -361,6 +371,9 @@ export async function trainEvents(
             const inRun = st.firstBadCall - 1 - (resume?.optimizer?.updates ?? 0);
             throw new NonFiniteGradientError(st.firstBadCall, startEpoch + Math.floor(inRun / batches.length) + 1, (inRun % batches.length) + 1, lastCheckpoint);
           }
+          firstLoss ??= lossSum / seen;
+          const diverged = lossDivergence(lossSum / seen, firstLoss, limits.maxLossRatio);
+          if (diverged) throw new DivergenceError(diverged, epoch + 1, k + 1, lr, lastCheckpoint);
           const elapsed = (performance.now() - started) / 1000;
           options.onProgress?.({ epoch: epoch + 1, batch: k + 1, batches: batches.length, samples: seen, samplesPerSecond: seen / elapsed, loss: lossSum / seen, accuracy: correct / seen, seconds: elapsed });
         }
@@ -377,10 +390,13 @@ export async function trainEvents(
         spikesPerSample: spikes.map((n) => n / Math.max(1, seen)), testSpikesPerSample: testM.spikesPerSample, clipped, lr,
         diagnostics: diagnostics.result(),
       };
+      // a diverged state is neither recorded nor saved over the last good checkpoint
+      const weightsNow = await net.readWeights();
+      const diverged = weightDivergence(spec, weightsNow, limits.maxWeight) ?? lossDivergence(em.loss, firstLoss ?? em.loss, limits.maxLossRatio);
+      if (diverged) throw new DivergenceError(diverged, epoch + 1, undefined, lr, lastCheckpoint);
       metrics.push(em);
       const improved = watch.add(em);
       em.warning = watch.warning();
-      const weightsNow = await net.readWeights();
       if (improved) best = { epoch: em.epoch, testAccuracy: em.testAccuracy, weights: weightsNow };
       const checkpointOf = async (): Promise<Checkpoint> => {
         const opt = await optimizer!.exportState();

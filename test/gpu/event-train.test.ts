@@ -20,6 +20,7 @@ import { eventPropEvaluate, eventPropGradients } from '../../src/methods/eventpr
 import { eventProp } from '../../src/reference/eventprop.js';
 import { computeEventGradients, parseEventBatch } from '../../src/cli/train-event.js';
 import { sgdOptimizer } from '../../src/optim/optimizer.js';
+import { DivergenceError } from '../../src/train/divergence.js';
 import { CLI_ARGS } from '../helpers/cli.js';
 
 afterAll(releaseSharedDevice);
@@ -67,6 +68,25 @@ describe('EventProp training', () => {
     expect(resumed.metrics.map((m) => m.epoch)).toEqual([1, 2]);
     expect(Array.from(resumed.weights.hidden[0].w)).toEqual(Array.from(whole.weights.hidden[0].w));
     expect(Array.from(resumed.weights.readout)).toEqual(Array.from(whole.weights.readout));
+  });
+
+  gpuTest('a diverging run (learning rate 1e6) stops with DivergenceError and keeps the last good checkpoint', async ({ gpu }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'webspike-event-diverge-'));
+    const data = await digits(32, 16);
+    const config: EventTrainConfig = { ...small, epochs: 3, optimizer: sgdOptimizer({ lr: 0.05 }), schedule: 'constant' };
+    const ck = join(dir, 'ck.json');
+    await trainEvents(gpu, data, config, { checkpointPath: ck, maxEpochs: 1 });
+    const good = readFileSync(ck, 'utf8');
+    const saved = await loadCheckpoint(ck);
+    const err = await trainEvents(gpu, data, config, { resume: saved, resumeLearningRate: 1e6, checkpointPath: ck, progressEvery: 1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DivergenceError);
+    expect(err.message).toMatch(/training diverged at epoch 2/);
+    expect(err.message).toContain('1000000');
+    expect(err.message).toContain(ck);
+    expect(readFileSync(ck, 'utf8')).toBe(good);
+    // the weights after one step at 1e6 stop the next batch before its forward pass (with the limits off that
+    // run would simulate their flood of spikes); every other EventProp test trains under the default limits
+    expect(err.message).toMatch(/batch 2: a weight of \S+ reached magnitude/);
   });
 
   gpuTest('--lr on resume sets the next epoch\'s rate, decays from there and carries over to a further resume', async ({ gpu }) => {

@@ -118,7 +118,7 @@ describe('webspike grad with the forward-mode methods', () => {
     expectClose(report, sum);
     const failed = await exec(process.execPath, [...CLI_ARGS, 'grad', '--model', 'x.json', '--batch', 'y.json', '--method', 'rtrl', '--signal', 'direct']).catch((e) => e);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/--signal and --update-every apply to --method eligibility only, not 'rtrl'/);
+    expect(failed.stderr).toMatch(/--signal applies to --method eligibility only, not 'rtrl'/);
   });
 });
 
