@@ -43,7 +43,6 @@ import { matmul } from '../../kernels/linear/matmul.js';
 import { compact, type SpikeLists } from '../../kernels/linear/compact.js';
 import { colLists } from '../../kernels/linear/col-lists.js';
 import { eventForward } from '../../kernels/linear/event-forward.js';
-import { hostCores, isSoftwareDevice } from '../gpu/device.js';
 import { eventWeightGrad } from '../../kernels/linear/event-weight-grad.js';
 import { eventWeightGradTiled } from '../../kernels/linear/event-weight-grad-tiled.js';
 import { maskLists, maskWords, rowListLength } from '../../kernels/linear/mask-lists.js';
@@ -57,7 +56,7 @@ import { lifFusedBackward, paddedNeurons } from '../../kernels/neurons/lif-fused
 import { readoutFusedForward } from '../../kernels/neurons/readout-fused-forward.js';
 import { readoutFusedBackward, readoutGradSliceLayout } from '../../kernels/neurons/readout-fused-backward.js';
 
-import { allLif, neuronKernel, neuronOfLayer } from '../neurons/registry.js';
+import { neuronKernel, neuronOfLayer } from '../neurons/registry.js';
 import { scanForward } from '../../kernels/scan/forward.js';
 import { scanBackward } from '../../kernels/scan/backward.js';
 import { recurrentAdjointBytes, recurrentBackward, recurrentForward, recurrentStateBytes } from '../../kernels/scan/recurrent.js';
@@ -66,7 +65,8 @@ import { crossEntropy } from '../../kernels/loss/cross-entropy.js';
 import type { GpuNetwork } from '../layers/network.js';
 import type { NetworkSpec } from '../model/network.js';
 import type { Profiler } from '../gpu/profiler.js';
-import { checkBatchShape, requireSupport, spikeBitWords, SUPPORTED, type BatchShape, type GradientMethod, type InputFormat, type MethodRun, type StoredState, type Support } from './method.js';
+import { checkBatchShape, requireSupport, spikeBitWords, type BatchShape, type GradientMethod, type InputFormat, type MethodRun, type StoredState } from './method.js';
+import { bpttSupport, defaultActivityThreshold, defaultSampleChunks, resolvePropagation, type PropagationChoice } from './bptt-propagation.js';
 import { unpackBits } from '../../kernels/linear/unpack-bits.js';
 
 /** Sample chunks of the readout's reverse scan when one thread carries all outputs (neurons/readout-fused-backward-quads). */
@@ -123,7 +123,7 @@ export interface BpttOptions {
    * step at p = 0.02 and 0.2; event 27 / 47 ms; dense forward + event weight
    * gradients 29 / 39 ms).
    */
-  propagation?: Propagation | 'fused' | 'adaptive' | 'auto' | { forward: Propagation; weightGrad: Propagation };
+  propagation?: PropagationChoice;
   /**
    * 'adaptive': every call measures the activity of each spike matrix on the GPU
    * (active entries / entries, from the event path's row lists) and runs the event
@@ -169,73 +169,7 @@ export interface BpttOptions {
   membraneStorage?: 'f32' | 'f16';
 }
 
-export type Propagation = 'event' | 'dense';
-
-/**
- * Activity below which 'adaptive' propagation runs the event kernels, by adapter
- * kind, from `npx tsx bench/propagation-threshold.ts` (alternating event and
- * dense training steps at rising input activity; JSON in bench/results/). On
- * SwiftShader (784-128-10, T = 25, B = 32, bench/results/propagation-threshold.json)
- * dense/event step time was 4.0, 3.8, 2.2, 1.4, 0.97, 0.66 at p = 0.02, 0.05,
- * 0.1, 0.2, 0.4, 0.6 (crossover 0.4); at 784-512-10, B = 256
- * (propagation-threshold-256-512.json) 3.7, 0.90, 1.08, 0.86 at p = 0.05, 0.2,
- * 0.4, 0.6 (crossover near 0.2, noisy): 0.3 lies between. On the H200 dense was as fast or faster at
- * every activity measured (bench/results/train-step-h200*.json), hence 0 (always
- * dense). The crossover depends on the layer sizes; pass `activityThreshold` to
- * set one measured for your network.
- */
-export const SOFTWARE_ACTIVITY_THRESHOLD = 0.3;
-export const HARDWARE_ACTIVITY_THRESHOLD = 0;
-export function defaultActivityThreshold(device: GPUDevice): number {
-  return isSoftwareDevice(device) === false ? HARDWARE_ACTIVITY_THRESHOLD : SOFTWARE_ACTIVITY_THRESHOLD;
-}
-
-/**
- * Sample chunks of the fused backward scans for a batch of B and hidden layers of `sizes`
- * (BpttOptions.sampleChunks). A software adapter runs the workgroups (chunks × ⌈N/512⌉ per
- * layer) on one thread per CPU core: two per core keep the cores busy, and every further chunk
- * only adds a weight-gradient slice to zero and sum. On SwiftShader with 2 cores, steps
- * alternated in one process (bench/step-ab.ts, robustness off, medians of 9–11 per-step
- * ratios): 784-512-10, T = 25, B = 64: 4 chunks 0.82× the time of 16 (8: 0.93×, 2: 1.04× the
- * time of 4); T = 100, B = 256: 4 chunks 0.96× the time of 16 (2 and 3: 1.05–1.08× the time of 4);
- * 784-128-10, T = 100, B = 256: 2–16 within 0.97–1.03×. With dawn.node's polling throttled
- * (src/gpu/polling.ts), which leaves both cores to the adapter: T = 25, B = 64: 16 chunks 1.17×
- * and 8 1.05× the time of 4, 2 0.95×; T = 100, B = 256: 8 chunks 1.00× and 16 1.04× the time of 4
- * (13 repetitions). Otherwise (a hardware GPU, whose
- * thousands of threads want more, or an unknown core count) 16. Never more than ⌈B/8⌉.
- */
-export function defaultSampleChunks(device: GPUDevice, B: number, sizes: readonly number[]): number {
-  const cores = isSoftwareDevice(device) === false ? undefined : hostCores();
-  const tiles = Math.max(1, ...sizes.map((n) => Math.ceil(n / 512)));
-  const wanted = cores ? Math.min(16, Math.ceil((2 * cores) / tiles)) : 16;
-  return Math.max(1, Math.min(B, wanted, Math.ceil(B / 8)));
-}
-
-/** What `options.propagation` selects on `device` (for `spec`: 'fused' needs feed-forward hidden layers). */
-export function resolvePropagation(
-  device: GPUDevice, choice: BpttOptions['propagation'], spec?: Pick<NetworkSpec, 'hidden'>,
-): { forward: Propagation | 'fused' | 'adaptive'; weightGrad: Propagation | 'fused' | 'adaptive' } {
-  const lif = !spec || allLif(spec);
-  // the fused kernels have the LIF step written in: other models take the layered scans
-  const feedForward = lif && (!spec || spec.hidden.every((h) => !h.recurrent));
-  if (choice === 'adaptive') return { forward: 'adaptive', weightGrad: 'adaptive' };
-  if (choice === 'fused') {
-    const support = spec ? bpttSupport({ propagation: 'fused' }, spec) : SUPPORTED;
-    if (!support.ok) throw new RangeError(support.reason);
-    return { forward: 'fused', weightGrad: 'fused' };
-  }
-  if (choice === 'event' || choice === 'dense') return { forward: choice, weightGrad: choice };
-  if (choice && typeof choice === 'object') {
-    for (const v of [choice.forward, choice.weightGrad]) {
-      if (v !== 'event' && v !== 'dense') throw new RangeError(`propagation must be 'event' or 'dense' per phase, got '${String(v)}'`);
-    }
-    return { forward: choice.forward, weightGrad: choice.weightGrad };
-  }
-  if (choice !== undefined && choice !== 'auto') throw new RangeError(`propagation must be 'auto', 'fused', 'adaptive', 'event', 'dense' or { forward, weightGrad }, got '${String(choice)}'`);
-  // unknown adapters (a device not made by requestDevice, no adapterInfo) take the software choice
-  if (isSoftwareDevice(device) === false) return { forward: 'dense', weightGrad: 'dense' };
-  return feedForward ? { forward: 'fused', weightGrad: 'fused' } : { forward: 'adaptive', weightGrad: 'adaptive' };
-}
+export { defaultActivityThreshold, defaultSampleChunks, HARDWARE_ACTIVITY_THRESHOLD, resolvePropagation, SOFTWARE_ACTIVITY_THRESHOLD, type Propagation, type PropagationChoice, type ResolvedPropagation } from './bptt-propagation.js';
 
 /**
  * Input formats of bptt: f32 values, or spike bits ('bits'), which fused propagation turns into
@@ -243,20 +177,6 @@ export function resolvePropagation(
  * first (linear/unpack-bits).
  */
 const BPTT_INPUT_FORMATS: readonly InputFormat[] = ['f32', 'bits'];
-
-/** What bptt with `options` cannot run on `spec`, whatever the device: the fused kernels are LIF and feed-forward only. */
-function bpttSupport(options: BpttOptions, spec: Pick<NetworkSpec, 'hidden'>): Support {
-  const fusedOnly = options.propagation === 'fused' || options.membraneStorage === 'f16';
-  const what = options.propagation === 'fused' ? "propagation 'fused'" : "membraneStorage 'f16' (propagation 'fused')";
-  if (fusedOnly && !allLif(spec)) {
-    const l = spec.hidden.findIndex((h) => (h.neuron?.kind ?? 'lif') !== 'lif');
-    return { ok: false, reason: `${what} is implemented for LIF layers only; hidden layer ${l} is '${spec.hidden[l].neuron?.kind}' (other neuron models take 'adaptive', 'event' or 'dense')` };
-  }
-  if (fusedOnly && spec.hidden.some((h) => h.recurrent)) {
-    return { ok: false, reason: `${what} needs feed-forward hidden layers (a recurrent layer takes 'event' or 'dense')` };
-  }
-  return SUPPORTED;
-}
 
 export function bptt(options: BpttOptions = {}): GradientMethod {
   const method: GradientMethod = {

@@ -9,12 +9,12 @@
  * (src/train/event-trainer.ts) and options (src/cli/train-event.ts).
  */
 import { bptt } from './bptt.js';
+import { PROPAGATION_NAMES } from './bptt-propagation.js';
 import { eligibility, LEARNING_SIGNALS, type LearningSignal } from './eligibility.js';
 import type { GradientMethod } from './method.js';
 import { rtrl } from './rtrl.js';
 
-/** The propagation choices of bptt that a name selects (the per-phase object form is for the library). */
-export const PROPAGATION_NAMES = ['auto', 'fused', 'adaptive', 'event', 'dense'] as const;
+export { PROPAGATION_NAMES } from './bptt-propagation.js';
 
 /** The method options that names and flags can set. */
 export interface MethodByNameOptions {
