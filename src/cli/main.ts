@@ -108,6 +108,14 @@ function neuronFlagValues(v: Record<string, unknown>): Record<string, number> {
   return out;
 }
 
+/** Refuses a model's flag given for another model, and --reset for a model with its own reset, rather than ignore it. */
+function checkNeuronFlags(v: Record<string, unknown>, kind: NeuronKind): void {
+  for (const o of neuronOptionSpecs()) {
+    if (v[o.flag] !== undefined && o.kind !== kind) throw new Error(`--${o.flag} applies to --neuron ${o.kind} only, not '${kind}'`);
+  }
+  if (v.reset !== undefined && kind !== 'lif') throw new Error(`--reset applies to --neuron lif only: '${kind}' resets as its model defines (see webspike help)`);
+}
+
 function neuronKindOption(kind: string): NeuronKind {
   if (!isNeuronKind(kind)) throw new Error(`--neuron must be one of ${NEURON_KINDS.join(', ')}, got '${kind}'`);
   return kind;
@@ -187,6 +195,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
     schedule: (v.schedule as TrainConfig['schedule']) ?? base.schedule,
   };
   if (!['cosine', 'constant'].includes(config.schedule)) throw new Error(`--schedule must be cosine or constant, got '${config.schedule}'`);
+  checkNeuronFlags(v, config.neuronKind ?? 'lif');
   // the method is saved in the checkpoint's training section, so --resume continues with the same one
   const saved = v.method === undefined ? (resume?.training?.method as { name?: string; signal?: string; updateEvery?: number; propagation?: string } | undefined) : undefined;
   const methodChoice = {
