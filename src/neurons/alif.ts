@@ -68,5 +68,6 @@ export const ALIF_MODEL: NeuronModel<AlifParams> = {
     { flag: 'adaptation', key: 'adaptation', help: 'ALIF threshold rise b per spike (default 0.2)' },
   ],
   params: alifParams,
+  fromSaved: (s) => alifParams(s),
   kernel: alifKernel,
 };

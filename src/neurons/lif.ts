@@ -75,5 +75,6 @@ export const LIF_MODEL: NeuronModel<LifParams> = {
   description: 'leaky integrate-and-fire with a current synapse (the default)',
   options: [],
   params: (o = {}) => lifParams(o),
+  fromSaved: (s) => lifParams({ alpha: s.alpha, beta: s.beta, threshold: s.threshold, reset: s.reset, detachReset: s.detachReset }),
   kernel: lifKernel,
 };

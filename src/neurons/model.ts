@@ -46,6 +46,12 @@ export interface NeuronModel<P extends object = object> {
   readonly options: readonly NeuronOptionSpec[];
   /** validated parameters with defaults; throws RangeError naming the parameter */
   params(options?: NeuronOptions): P;
+  /**
+   * The same validation for parameters as saved (the derived values, e.g.
+   * alpha rather than tauSynMs): returns the parameters these derive to, which
+   * equal `saved` when it is valid; throws RangeError naming the parameter.
+   */
+  fromSaved(saved: NeuronOptions): P;
   /** the snippets and uniforms of these parameters for kernels/scan/ */
   kernel(p: P): NeuronKernel;
 }

@@ -81,5 +81,7 @@ export const QIF_MODEL: NeuronModel<QifParams> = {
     { flag: 'resistance', key: 'resistance', help: 'QIF membrane resistance R (default 1)' },
   ],
   params: qifParams,
+  // dtOverTau = dtMs/tauMemMs: dtMs = the saved ratio with τ = 1 gives it back exactly
+  fromSaved: (s) => qifParams({ ...s, dtMs: s.dtOverTau as number, tauMemMs: 1 }),
   kernel: qifKernel,
 };

@@ -32,7 +32,8 @@
  */
 import { parameterShapes, validateWeights, weightList, weightsFromList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
 import { lifParams, type LifParams } from '../neurons/lif.js';
-import { isNeuronKind, neuronKernel, NEURON_KINDS as LAYER_NEURON_KINDS, type LayerNeuron } from '../neurons/registry.js';
+import { isNeuronKind, neuronKernel, neuronModel, NEURON_KINDS as LAYER_NEURON_KINDS, type LayerNeuron } from '../neurons/registry.js';
+import type { NeuronOptions } from '../neurons/model.js';
 import { surrogateByName } from '../surrogates.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
@@ -130,12 +131,16 @@ function layerNeuronOf(saved: unknown, where: string): LayerNeuron {
   const { kind, ...params } = (saved ?? {}) as { kind?: unknown };
   if (!isNeuronKind(kind)) throw new CheckpointError(where, `kind ${JSON.stringify(kind)} is not a neuron model this webspike knows (${LAYER_NEURON_KINDS.join(', ')})`);
   try {
-    // the saved parameters are the model's own, already derived (alpha, not tauSynMs): they are checked and kept as saved
+    // the saved parameters are the model's own, already derived (alpha, not tauSynMs): the model's rules check
+    // them, and they must be exactly the parameters those rules derive from them: none missing, none unknown
+    const derived = neuronModel(kind).fromSaved(params as NeuronOptions) as Record<string, unknown>;
+    for (const k of Object.keys(derived)) if (!(k in params)) throw new RangeError(`parameter ${k} is missing`);
+    for (const [k, v] of Object.entries(params)) {
+      if (!(k in derived)) throw new RangeError(`parameter ${k} is not one of the ${kind} model's (${Object.keys(derived).join(', ')})`);
+      if (!Object.is(derived[k], v)) throw new RangeError(`${k} is ${JSON.stringify(v)}, not a value the ${kind} model takes`);
+    }
     const checked = { kind, ...params } as LayerNeuron;
     neuronKernel(checked);
-    for (const [k, v] of Object.entries(params)) {
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`${k} is ${v}`);
-    }
     return checked;
   } catch (e) {
     throw new CheckpointError(where, (e as Error).message);

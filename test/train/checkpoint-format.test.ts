@@ -67,5 +67,15 @@ describe('checkpoints keep each layer\'s neuron model', () => {
     const bad = JSON.parse(text);
     bad.model.hidden[1].neuron.kind = 'izhikevich';
     expect(() => parse(JSON.stringify(bad), 'test')).toThrow(/hidden\[1\]\.neuron.*izhikevich/);
+    // the model's own rules hold for saved parameters: none broken, none missing, none unknown
+    const edited = (change: (n: Record<string, unknown>) => void) => {
+      const doc = JSON.parse(text);
+      change(doc.model.hidden[1].neuron);
+      return () => parse(JSON.stringify(doc), 'test');
+    };
+    expect(edited((n) => (n.uCrit = 2))).toThrow(/hidden\[1\]\.neuron.*QIF needs uRest < uCrit < uPeak/);
+    expect(edited((n) => delete n.uPeak)).toThrow(/hidden\[1\]\.neuron.*parameter uPeak is missing/);
+    expect(edited((n) => (n.tauAdaptMs = 5))).toThrow(/hidden\[1\]\.neuron.*parameter tauAdaptMs is not one of the qif model's/);
+    expect(edited((n) => (n.alpha = 1.5))).toThrow(/hidden\[1\]\.neuron.*alpha must lie in \[0, 1\]/);
   });
 });
