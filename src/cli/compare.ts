@@ -13,6 +13,7 @@ import { renderPngs, writeReport } from '../compare/files.js';
 import { cmdCompareEvent, COMPARE_EVENT_HELP } from './compare-event.js';
 import { hiddenSizes, list, num } from './args.js';
 import { isEventMethod } from '../methods/registry.js';
+import { checkNeuronFlags, neuronFlags, neuronFlagValues, neuronKindOption } from './neuron-flags.js';
 
 export const COMPARE_HELP = `compare options (default in brackets):
   --methods <list>                      comma separated: bptt, rtrl, eligibility, eligibility:<signal>
@@ -20,6 +21,7 @@ export const COMPARE_HELP = `compare options (default in brackets):
   --out <dir>                           report.json, report.html (and PNGs) [compare-report]
   --png                                 also a PNG of each chart (headless Chromium)
   --data, --train-limit, --test-limit, --hidden, --recurrent, --steps, --dt, --tau-syn, --tau-mem,
+  --neuron and its model's flags,
   --encoder, --rate, --surrogate, --slope, --readout, --batch, --epochs, --optimizer, --lr,
   --clip, --schedule, --seed            as for train
   --probe-batch <n>                     probe batch for gradient fidelity [16]
@@ -62,6 +64,7 @@ export async function cmdCompare(argv: string[]): Promise<void> {
       data: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' },
       hidden: { type: 'string' }, recurrent: { type: 'boolean' }, steps: { type: 'string' },
       dt: { type: 'string' }, 'tau-syn': { type: 'string' }, 'tau-mem': { type: 'string' },
+      neuron: { type: 'string' }, ...neuronFlags(),
       encoder: { type: 'string' }, rate: { type: 'string' }, surrogate: { type: 'string' }, slope: { type: 'string' },
       readout: { type: 'string' }, batch: { type: 'string' }, epochs: { type: 'string' }, optimizer: { type: 'string' },
       lr: { type: 'string' }, clip: { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' },
@@ -86,7 +89,9 @@ export async function cmdCompare(argv: string[]): Promise<void> {
       ...(v.dt !== undefined && { dtMs: num(v.dt, 'dt') }),
       ...(v['tau-syn'] !== undefined && { tauSynMs: num(v['tau-syn'], 'tau-syn') }),
       ...(v['tau-mem'] !== undefined && { tauMemMs: num(v['tau-mem'], 'tau-mem') }),
+      ...neuronFlagValues(v),
     },
+    neuronKind: v.neuron !== undefined ? neuronKindOption(v.neuron) : d.neuronKind,
     surrogate: { name: v.surrogate ?? d.surrogate.name, slope: num(v.slope, 'slope') ?? (v.surrogate ? undefined : d.surrogate.slope) } as TrainConfig['surrogate'],
     encoder: v.encoder ? encoderByName(v.encoder, v.encoder === 'poisson' ? num(v.rate, 'rate') : undefined) : v.rate ? encoderByName('poisson', num(v.rate, 'rate')) : d.encoder,
     readoutReduce: (v.readout as TrainConfig['readoutReduce']) ?? d.readoutReduce,
@@ -97,6 +102,7 @@ export async function cmdCompare(argv: string[]): Promise<void> {
     seed: num(v.seed, 'seed') ?? d.seed,
     schedule: (v.schedule as TrainConfig['schedule']) ?? d.schedule,
   };
+  checkNeuronFlags(v, config.neuronKind ?? 'lif');
   const fdEntries = num(v['fd-entries'], 'fd-entries');
   const dataName = v.data ?? 'mnist';
   const { loadDataset, takeFirst } = await import('../data/node.js');

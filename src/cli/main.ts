@@ -20,7 +20,8 @@ import { cmdCompare, COMPARE_HELP } from './compare.js';
 import { cmdGradEvent, cmdTrainEvent, EVENT_HELP, isEventCheckpoint, peekOption } from './train-event.js';
 import { hiddenSizes, num } from './args.js';
 import { cmdInfo } from './info.js';
-import { isNeuronKind, NEURON_KINDS, neuronOptionSpecs, type NeuronKind } from '../neurons/registry.js';
+import { NEURON_KINDS, neuronOptionSpecs } from '../neurons/registry.js';
+import { checkNeuronFlags, neuronFlags, neuronFlagValues, neuronKindOption } from './neuron-flags.js';
 
 const HELP = `webspike — spiking neural networks on WebGPU
 
@@ -91,34 +92,6 @@ function modelOptions(c: Checkpoint): Partial<TrainConfig> {
     surrogate: { name: c.spec.surrogate.name, slope: c.spec.surrogate.slope },
     readoutReduce: c.spec.readoutReduce,
   };
-}
-
-/** parseArgs options of every neuron model's own flags (src/neurons/registry.ts) */
-function neuronFlags(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(neuronOptionSpecs().map((o) => [o.flag, { type: 'string' as const }]));
-}
-
-/** The neuron options the model flags in `v` set, by their option keys. */
-function neuronFlagValues(v: Record<string, unknown>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const o of neuronOptionSpecs()) {
-    const raw = v[o.flag];
-    if (typeof raw === 'string') out[o.key] = num(raw, o.flag)!;
-  }
-  return out;
-}
-
-/** Refuses a model's flag given for another model, and --reset for a model with its own reset, rather than ignore it. */
-function checkNeuronFlags(v: Record<string, unknown>, kind: NeuronKind): void {
-  for (const o of neuronOptionSpecs()) {
-    if (v[o.flag] !== undefined && o.kind !== kind) throw new Error(`--${o.flag} applies to --neuron ${o.kind} only, not '${kind}'`);
-  }
-  if (v.reset !== undefined && kind !== 'lif') throw new Error(`--reset applies to --neuron lif only: '${kind}' resets as its model defines (see webspike help)`);
-}
-
-function neuronKindOption(kind: string): NeuronKind {
-  if (!isNeuronKind(kind)) throw new Error(`--neuron must be one of ${NEURON_KINDS.join(', ')}, got '${kind}'`);
-  return kind;
 }
 
 async function cmdTrain(argv: string[]): Promise<void> {

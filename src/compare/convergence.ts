@@ -14,7 +14,6 @@ import { continuousTwin, convergence, inputSpikesFromSteps, type ConvergencePoin
 import type { NetworkSpec } from '../model/network.js';
 import type { WeightsLike } from '../model/weights.js';
 import type { EventLifSpec, InputSpike } from '../model/event-network.js';
-import { requireLifLayers } from '../neurons/registry.js';
 
 export interface ConvergenceSection {
   /** whose weights (e.g. 'bptt (final)') */
@@ -56,7 +55,6 @@ export function networkConvergence(
   batch: number,
   options: NetworkConvergenceOptions = {},
 ): ConvergenceSection {
-  requireLifLayers(spec, 'the Δt → 0 convergence study');
   const { alpha, beta, threshold, reset } = spec.neuron;
   const tauSynMs = -dt0Ms / Math.log(alpha);
   const tauMemMs = -dt0Ms / Math.log(beta);
@@ -64,6 +62,8 @@ export function networkConvergence(
   const durationMs = (steps - 1) * dt0Ms;
   const dts = options.dtsMs ?? [1, 0.5, 0.25, 0.125, 0.0625].map((f) => f * dt0Ms);
   const base: ConvergenceSection = { weightsFrom: options.weightsFrom ?? '', samples, dt0Ms, tauMemMs, tauSynMs, threshold, durationMs, reset, points: [] };
+  const other = spec.hidden.findIndex((h) => (h.neuron?.kind ?? 'lif') !== 'lif');
+  if (other >= 0) return { ...base, skipped: `hidden layer ${other} is '${spec.hidden[other].neuron!.kind}': the continuous-time twin exists for LIF layers only` };
   if (!(Number.isFinite(tauMemMs) && Number.isFinite(tauSynMs) && tauMemMs > 0 && tauSynMs > 0)) {
     return { ...base, skipped: `α = ${alpha}, β = ${beta} give no finite positive time constants` };
   }

@@ -54,7 +54,6 @@ import { bptt } from '../methods/bptt.js';
 import { methodByName } from '../methods/registry.js';
 import type { GradientMethod } from '../methods/method.js';
 import { initWeights, parameterShapes, weightList, type NetworkSpec, type NetworkWeights } from '../model/network.js';
-import { lifParams } from '../neurons/lif.js';
 import { createOptimizer } from '../optim/optimizer.js';
 import { paramTensor, referenceBackward, referenceForward, referenceLoss, toFloat64Weights } from '../reference/lif-network.js';
 import { surrogateByName } from '../surrogates.js';
@@ -422,7 +421,8 @@ export async function runComparison(gpu: WebspikeDevice, o: CompareOptions): Pro
     if (config.neuron.alpha === undefined && config.neuron.beta === undefined) {
       for (const dt of sw.dts ?? [0.5 * dt0, dt0, 2 * dt0]) {
         const steps = Math.max(1, Math.round((config.steps * dt0) / dt));
-        const s = { ...spec, neuron: lifParams({ ...config.neuron, dtMs: dt }) };
+        // every layer's model (and the readout's LIF) at the new Δt
+        const s = specFromConfig({ ...config, neuron: { ...config.neuron, dtMs: dt } }, inputs, spec.outputs);
         const p = encodeProbe(config, data.test, probeBatch, steps, probeSeed, dt / dt0);
         dts.push(point(s, dt, steps, await probeGradient(device, s, weights, reference, p)));
       }

@@ -55,18 +55,6 @@ export function neuronOptionSpecs(): (NeuronOptionSpec & { kind: NeuronKind })[]
   return NEURON_KINDS.flatMap((kind) => MODELS[kind].options.map((o) => ({ ...o, kind })));
 }
 
-/**
- * Throws unless every hidden layer is LIF: for the paths written for LIF alone
- * (the Δt → 0 convergence study of the event-based network). The message
- * names the path, the layer and its model.
- */
-export function requireLifLayers(spec: Pick<NetworkSpec, 'hidden'>, path: string): void {
-  spec.hidden.forEach((h, l) => {
-    const kind = h.neuron?.kind ?? 'lif';
-    if (kind !== 'lif') throw new RangeError(`${path} is implemented for LIF layers only; hidden layer ${l} is '${kind}'`);
-  });
-}
-
 /** True when every hidden layer is LIF. */
 export function allLif(spec: Pick<NetworkSpec, 'hidden'>): boolean {
   return spec.hidden.every((h) => (h.neuron?.kind ?? 'lif') === 'lif');

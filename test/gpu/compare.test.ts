@@ -165,3 +165,20 @@ gpuTest('compare: report numbers come from the runs, JSON and HTML agree', async
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+gpuTest('compare on ALIF layers: rtrl equals BPTT, the Δt sweep rebuilds the layer model, the convergence study says why it is skipped', async ({ gpu }) => {
+  const alif: TrainConfig = { ...config, neuronKind: 'alif', neuron: { ...config.neuron, tauAdaptMs: 20, adaptation: 0.5 }, epochs: 1 };
+  const report = await runComparison(gpu, {
+    methods: [{ name: 'bptt' }, { name: 'rtrl' }, { name: 'eligibility' }], config: alif, data, dataName: 'toy',
+    probe: { batch: 6 }, fd: { batch: 2, perTensor: 4 }, timingReps: 1,
+    sweep: { surrogates: ['fast-sigmoid'], slopes: [10], dts: [0.5, 1] }, convergence: { samples: 2, dts: [1, 0.5] },
+  });
+  const [bp, rt, el] = report.methods;
+  expect(bp.probes[0].spikesPerSample[0]).toBeGreaterThan(0);
+  for (const p of rt.probes) expect(p.vsExact.overall.cosine).toBeGreaterThan(1 - 1e-6);
+  expect(el.probes[0].vsExact.overall.cosine).toBeGreaterThan(0);
+  // Δt = 1 is the configured network; Δt = 0.5 changes the ALIF decays (α, β, ρ) and so the gradient
+  expect(report.sweep!.dts.find((p) => p.dtMs === 1)!.vsDefault.overall.cosine).toBeCloseTo(1, 5);
+  expect(report.sweep!.dts.find((p) => p.dtMs === 0.5)!.vsDefault.overall.cosine).toBeLessThan(1 - 1e-4);
+  expect(report.convergence!.skipped).toMatch(/hidden layer 0 is 'alif': the continuous-time twin exists for LIF layers only/);
+});
