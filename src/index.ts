@@ -8,6 +8,7 @@
 export { requestDevice, describeDevice, type WebspikeDevice, type DeviceOptions, type DriverSummary, type AdapterSummary } from './gpu/device.js';
 export { readF32, readU32 } from './gpu/buffers.js';
 export { lifParams, type LifParams, type LifOptions, type ResetMode } from './neurons/lif.js';
+export { NEURON_KINDS, layerNeuron, neuronModel, type NeuronKind, type LayerNeuron } from './neurons/registry.js';
 export {
   fastSigmoid, triangle, exponential, arctan, sigmoidDerivative, gaussian, customSurrogate, surrogateByName,
   SURROGATE_NAMES, type Surrogate,

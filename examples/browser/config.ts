@@ -3,8 +3,8 @@
  * adapter's limits allow.
  */
 import {
-  DEFAULT_TRAIN_CONFIG, DISCRETE_METHOD_NAMES, LEARNING_SIGNALS, SURROGATE_NAMES, adamOptimizer, bptt, encoderByName, methodByName, sgdOptimizer,
-  type GradientMethod, type TrainConfig,
+  DEFAULT_TRAIN_CONFIG, DISCRETE_METHOD_NAMES, LEARNING_SIGNALS, NEURON_KINDS, SURROGATE_NAMES, adamOptimizer, bptt, encoderByName, methodByName, sgdOptimizer,
+  type GradientMethod, type NeuronKind, type TrainConfig,
 } from 'webspike';
 
 export interface MethodChoice {
@@ -48,6 +48,8 @@ export interface FormValues {
   tauSynMs: number;
   tauMemMs: number;
   threshold: number;
+  /** the hidden layers' neuron model (its own parameters at their defaults) */
+  neuron: string;
   reset: 'subtract' | 'zero';
   detachReset: boolean;
   readoutReduce: 'max' | 'mean' | 'sum';
@@ -92,6 +94,8 @@ export function configFromForm(f: FormValues): TrainConfig {
   } catch (e) {
     throw new ConfigError('encoder', (e as Error).message);
   }
+  if (!(NEURON_KINDS as readonly string[]).includes(f.neuron)) throw new ConfigError('neuron model', `'${f.neuron}' is not one of ${NEURON_KINDS.join(', ')}`);
+  const kind = f.neuron as NeuronKind;
   const lr = pos('learning rate', f.lr);
   const optimizer = f.optimizer === 'sgd' ? sgdOptimizer({ lr }) : adamOptimizer({ lr });
   return {
@@ -99,7 +103,9 @@ export function configFromForm(f: FormValues): TrainConfig {
     hidden,
     recurrent: f.recurrent,
     steps: int('time steps', f.steps, 1),
-    neuron: { dtMs: pos('Δt', f.dtMs), tauSynMs: pos('τ_syn', f.tauSynMs), tauMemMs: pos('τ_mem', f.tauMemMs), threshold: pos('threshold', f.threshold), reset: f.reset, detachReset: f.detachReset },
+    // the reset choice is LIF's: the other models reset as they define
+    neuron: { dtMs: pos('Δt', f.dtMs), tauSynMs: pos('τ_syn', f.tauSynMs), tauMemMs: pos('τ_mem', f.tauMemMs), threshold: pos('threshold', f.threshold), reset: kind === 'lif' ? f.reset : undefined, detachReset: f.detachReset },
+    neuronKind: kind,
     surrogate: { name: f.surrogate, slope: pos('slope', f.slope) },
     encoder,
     readoutReduce: f.readoutReduce,

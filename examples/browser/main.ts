@@ -7,7 +7,7 @@
  * idle, loading, training, paused, stopping, done, stopped, error, lost.
  */
 import {
-  describeDevice, encoderSeed, parseCheckpoint, requestDevice, serializeCheckpoint, train,
+  describeDevice, encoderSeed, NEURON_KINDS, parseCheckpoint, requestDevice, serializeCheckpoint, train,
   specFromConfig, type Checkpoint, type DatasetSplits, type EpochMetrics, type NetworkWeights, type Progress, type TrainConfig, type WebspikeDevice,
 } from 'webspike';
 import { barList, lineChart, type Series } from './charts.js';
@@ -138,6 +138,7 @@ function formValues(): FormValues {
   return {
     hidden: $('hidden').value, recurrent: $('recurrent').checked, steps: num('steps'),
     dtMs: num('dt'), tauSynMs: num('tau-syn'), tauMemMs: num('tau-mem'), threshold: num('threshold'),
+    neuron: $<HTMLSelectElement>('neuron').value,
     reset: $<HTMLSelectElement>('reset').value as FormValues['reset'], detachReset: $('detach-reset').checked,
     readoutReduce: $<HTMLSelectElement>('readout').value as FormValues['readoutReduce'],
     encoder: $<HTMLSelectElement>('encoder').value, encoderParam: num('encoder-param'),
@@ -162,6 +163,7 @@ function formFromCheckpoint(c: Checkpoint): void {
     set('tau-syn', t.neuron.tauSynMs);
     set('tau-mem', t.neuron.tauMemMs);
   }
+  set('neuron', c.spec.hidden[0]?.neuron?.kind ?? 'lif');
   set('threshold', c.spec.neuron.threshold);
   set('reset', c.spec.neuron.reset);
   $('detach-reset').checked = c.spec.neuron.detachReset;
@@ -509,6 +511,7 @@ function csv(): string {
 
 function init(): void {
   $<HTMLSelectElement>('surrogate').replaceChildren(...SURROGATES.map((n) => new Option(n, n, n === 'fast-sigmoid', n === 'fast-sigmoid')));
+  $<HTMLSelectElement>('neuron').replaceChildren(...NEURON_KINDS.map((k) => new Option(k, k, k === 'lif', k === 'lif')));
   $<HTMLSelectElement>('method').replaceChildren(...METHODS.map((m) => new Option(m.label, m.id)));
   syncSource();
   syncEncoderParam();

@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildApp, chromiumPath, DIST_DIR, launchChromium, serveStatic, type StaticServer } from '../../examples/browser/harness.js';
 import { parseCheckpoint } from '../../src/train/checkpoint.js';
 import { encodeIdx } from '../../src/data/idx.js';
-import { DISCRETE_METHOD_NAMES, LEARNING_SIGNALS } from '../../src/index.js';
+import { DISCRETE_METHOD_NAMES, LEARNING_SIGNALS, NEURON_KINDS } from '../../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'out', 'e2e');
@@ -84,6 +84,8 @@ describe('browser app on headless Chromium (SwiftShader WebGPU)', () => {
     // every gradient method of the discrete network the library registers is offered
     const methods = await page.$$eval('#method option', (o) => o.map((x) => (x as HTMLOptionElement).value));
     expect(methods).toEqual(expect.arrayContaining(['bptt-event', 'bptt-dense', ...LEARNING_SIGNALS.map((s) => `eligibility-${s}`)]));
+    // and every neuron model
+    expect(await page.$$eval('#neuron option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([...NEURON_KINDS]);
     for (const name of DISCRETE_METHOD_NAMES) expect(methods.some((m) => m === name || m.startsWith(`${name}-`)), name).toBe(true);
   });
 
@@ -223,6 +225,21 @@ describe('browser app on headless Chromium (SwiftShader WebGPU)', () => {
     const error = page.locator('#error');
     await expect.poll(() => error.textContent()).toMatch(new RegExp(`Batch ${largest + 1} is too large for this adapter: .*The largest batch that fits is ${largest}\\.`));
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('trains ALIF hidden layers above chance', async () => {
+    await page.reload();
+    await fill(page, { hidden: 32, steps: 10, batch: 64, epochs: 2, 'train-limit': 512, 'test-limit': 256, lr: 0.005 });
+    await page.selectOption('#neuron', 'alif');
+    await page.selectOption('#schedule', 'constant');
+    expect(await trainToEnd(page)).toBe('done');
+    expect(await page.textContent('#error')).toBe('');
+    const table = await epochTable(page);
+    expect(Number(table[1][4])).toBeGreaterThan(0.3); // test accuracy; 10 classes: chance is 0.1
+    if (/timestamp queries available/.test((await page.textContent('#adapter')) ?? '')) {
+      expect(await page.$$eval('#kernels .bar-label', (e) => e.map((x) => x.textContent))).toContain('forward/scan/forward(alif)');
+    }
     expect(pageErrors).toEqual([]);
   });
 });
