@@ -12,28 +12,15 @@
  */
 import { shader } from '../../kernels/shaders.js';
 import type { LifConstants, NeuronKernel, ResetMode } from '../../kernels/types.js';
-import type { NeuronModel } from './model.js';
+import type { NeuronModel, SharedNeuronOptions } from './model.js';
 
 export type { ResetMode };
 
 /** α, β, ϑ, reset and detachReset of a LIF layer: the constants its kernels take. */
 export type LifParams = LifConstants;
 
-export interface LifOptions {
-  /** time step Δt in ms (default 1) */
-  dtMs?: number;
-  /** synaptic time constant in ms (default 5) */
-  tauSynMs?: number;
-  /** membrane time constant in ms (default 10) */
-  tauMemMs?: number;
-  /** α directly; overrides tauSynMs/dtMs */
-  alpha?: number;
-  /** β directly; overrides tauMemMs/dtMs */
-  beta?: number;
-  threshold?: number;
-  reset?: ResetMode;
-  detachReset?: boolean;
-}
+/** The options of a LIF layer: the ones every model shares (src/neurons/model.ts). */
+export type LifOptions = SharedNeuronOptions;
 
 export function lifParams(options: LifOptions = {}): LifParams {
   const dt = options.dtMs ?? 1;

@@ -8,11 +8,8 @@
  */
 import type { NeuronKernel } from '../../kernels/types.js';
 
-/**
- * The options any model may read, in the units their names say; each model
- * reads the ones it has and ignores the rest (see the model's `options` for its own).
- */
-export interface NeuronOptions {
+/** The options every model shares, in the units their names say: exactly what LIF takes (LifOptions). */
+export interface SharedNeuronOptions {
   /** time step Δt in ms (default 1) */
   dtMs?: number;
   /** synaptic time constant in ms (default 5) */
@@ -26,6 +23,13 @@ export interface NeuronOptions {
   threshold?: number;
   reset?: 'subtract' | 'zero';
   detachReset?: boolean;
+}
+
+/**
+ * The options any model may read: the shared ones, and each model's own (see
+ * the model's `options`); a model reads the ones it has and ignores the rest.
+ */
+export interface NeuronOptions extends SharedNeuronOptions {
   /** a model's own numeric options (declared in its `options`) */
   [own: string]: number | string | boolean | undefined;
 }

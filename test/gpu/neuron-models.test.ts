@@ -30,6 +30,17 @@ function problem(neuron: LayerNeuron, recurrent: boolean) {
   return { spec, weights, input, labels };
 }
 
+type Gradients = { hidden: { w: ArrayLike<number>; v?: ArrayLike<number> }[]; readout: ArrayLike<number> };
+
+/** Every weight tensor's gradient within relative error 1e-4 of the reference's. */
+function expectGradients(spec: NetworkSpec, got: Gradients, want: Gradients): void {
+  spec.hidden.forEach((h, l) => {
+    expect(relErr(got.hidden[l].w, want.hidden[l].w), `hidden.${l}.w`).toBeLessThanOrEqual(1e-4);
+    if (h.recurrent) expect(relErr(got.hidden[l].v!, want.hidden[l].v!), `hidden.${l}.v`).toBeLessThanOrEqual(1e-4);
+  });
+  expect(relErr(got.readout, want.readout), 'readout').toBeLessThanOrEqual(1e-4);
+}
+
 const MODELS: [string, LayerNeuron][] = [
   ['qif', layerNeuron('qif', { tauMemMs: 5 })],
   ['qif detached', layerNeuron('qif', { tauMemMs: 5, detachReset: true })],
@@ -58,11 +69,7 @@ describe('BPTT through QIF and ALIF layers on the GPU matches the float64 refere
             }
           }
           const g = await net.readGradients();
-          spec.hidden.forEach((h, l) => {
-            expect(relErr(g.hidden[l].w, grads.hidden[l].w), `hidden.${l}.w`).toBeLessThanOrEqual(1e-4);
-            if (h.recurrent) expect(relErr(g.hidden[l].v!, grads.hidden[l].v!), `hidden.${l}.v`).toBeLessThanOrEqual(1e-4);
-          });
-          expect(relErr(g.readout, grads.readout)).toBeLessThanOrEqual(1e-4);
+          expectGradients(spec, g, grads);
           run.destroy();
           net.destroy();
         });
@@ -91,11 +98,7 @@ describe('RTRL through QIF and ALIF layers on the GPU equals the float64 referen
         const logits = await readF32(device, run.observables.get('readout.logits')!.buffer);
         expect(relErr(logits, ref.logits)).toBeLessThanOrEqual(1e-4);
         const g = await net.readGradients();
-        spec.hidden.forEach((h, l) => {
-          expect(relErr(g.hidden[l].w, grads.hidden[l].w), `hidden.${l}.w`).toBeLessThanOrEqual(1e-4);
-          if (h.recurrent) expect(relErr(g.hidden[l].v!, grads.hidden[l].v!), `hidden.${l}.v`).toBeLessThanOrEqual(1e-4);
-        });
-        expect(relErr(g.readout, grads.readout)).toBeLessThanOrEqual(1e-4);
+        expectGradients(spec, g, grads);
         run.destroy();
         net.destroy();
       });
@@ -115,12 +118,8 @@ describe('eligibility traces through QIF and ALIF layers on the GPU equal their 
           runStep(device, run, input, labels);
           const expected = referenceEligibility(spec, weights, input, T, B, labels, { signal, feedback: run.feedback }).gradients[0];
           const g = await net.readGradients();
-          spec.hidden.forEach((h, l) => {
-            expect(Math.max(...expected.hidden[l].w.map(Math.abs)), `hidden.${l}.w is not zero`).toBeGreaterThan(1e-4);
-            expect(relErr(g.hidden[l].w, expected.hidden[l].w), `hidden.${l}.w`).toBeLessThanOrEqual(1e-4);
-            if (h.recurrent) expect(relErr(g.hidden[l].v!, expected.hidden[l].v!), `hidden.${l}.v`).toBeLessThanOrEqual(1e-4);
-          });
-          expect(relErr(g.readout, expected.readout)).toBeLessThanOrEqual(1e-4);
+          spec.hidden.forEach((_, l) => expect(Math.max(...expected.hidden[l].w.map(Math.abs)), `hidden.${l}.w is not zero`).toBeGreaterThan(1e-4));
+          expectGradients(spec, g, expected);
           run.destroy();
           net.destroy();
         });
@@ -139,8 +138,7 @@ describe('eligibility traces through QIF and ALIF layers on the GPU equal their 
     const ref = referenceForward(spec, weights, input, T, B, labels);
     const exact = referenceBackward(spec, weights, ref, input, T, B, labels);
     const g = await net.readGradients();
-    expect(relErr(g.hidden[0].w, exact.hidden[0].w)).toBeLessThanOrEqual(1e-4);
-    expect(relErr(g.readout, exact.readout)).toBeLessThanOrEqual(1e-4);
+    expectGradients(spec, g, exact);
     run.destroy();
     net.destroy();
   });
